@@ -1,0 +1,45 @@
+package io.cartjourneys.model;
+
+import java.util.Arrays;
+
+/**
+ * Bytes as they arrived from one input, before decoding. Every mode (replay files, Kafka topics,
+ * the REES46 adapter) feeds the job graph with these, so decoding and dead-lettering happen in one
+ * place.
+ */
+public class RawRecord {
+  /** Which input the bytes came from. */
+  public SourceKind source;
+
+  /** JSON text (UTF-8) or Avro single-object encoded bytes. */
+  public byte[] payload;
+
+  /** Arrival order within the run; breaks ties between records with equal times. */
+  public long sequence;
+
+  public RawRecord() {}
+
+  public RawRecord(SourceKind source, byte[] payload, long sequence) {
+    this.source = source;
+    this.payload = payload;
+    this.sequence = sequence;
+  }
+
+  @Override
+  public String toString() {
+    return "RawRecord{" + source + ", " + (payload == null ? 0 : payload.length) + " bytes, #" + sequence + "}";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RawRecord r
+        && r.source == source
+        && r.sequence == sequence
+        && Arrays.equals(r.payload, payload);
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(sequence) * 31 + Arrays.hashCode(payload);
+  }
+}

@@ -1,0 +1,150 @@
+package io.cartjourneys.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A decoded input record on its way from ingest to the person it belongs to. One flat type keeps
+ * the identity stages generic: they only read and rewrite the identifier fields. Public fields and
+ * a no-argument constructor make it a Flink POJO, whose serializer tolerates added fields.
+ */
+public class Signal {
+  public Kind kind;
+
+  /** event_id, link_id, command_id, or customer_id for profiles. */
+  public String id;
+
+  /** occurred_at, or updated_at for profiles, epoch milliseconds. */
+  public long time;
+
+  /** Arrival order from the source; the last tie-break. */
+  public long sequence;
+
+  // Behaviour event fields (identifier fields are shared with links).
+  public String eventType;
+  public String channel;
+  public String anonymousId;
+  public String deviceId;
+  public String customerId;
+  public String email;
+  public String phone;
+  public boolean authenticated;
+  public String pushToken;
+  public String cartId;
+  public String orderId;
+  public List<CartItem> items = new ArrayList<>();
+
+  // CRM profile fields.
+  public List<String> emails = new ArrayList<>();
+  public List<String> phones = new ArrayList<>();
+  public String firstName;
+  public String locale;
+  public String timeZone;
+  public String emailConsent;
+  public String pushConsent;
+  public boolean deleted;
+
+  // Identity link fields.
+  public String linkSource;
+
+  // Delivery feedback fields.
+  public String commandId;
+  public String status;
+
+  /** For abandonment candidates: the last cart change the candidate covers, epoch ms. */
+  public long lastChangeAt;
+
+  /** The customer the identity stages resolved this record to; null while unresolved. */
+  public String resolvedCustomer;
+
+  /** The device an anonymous cookie pointed at, for the device stage. */
+  public String resolvedDevice;
+
+  /**
+   * When the record was held because its identifier had no owner: the time of the link that
+   * released it, epoch ms. Zero when it resolved on arrival.
+   */
+  public long resolvedAt;
+
+  public Signal() {}
+
+  public enum Kind {
+    PROFILE,
+    LINK,
+    EVENT,
+    FEEDBACK,
+    /** Emitted by abandonment detection: a cart change with no activity after it. */
+    CANDIDATE
+  }
+
+  /** Tie-break rank for equal times: profiles, links, events, feedback, then candidates. */
+  public int rank() {
+    return kind.ordinal();
+  }
+
+  public boolean isEvent(String type) {
+    return kind == Kind.EVENT && type.equals(eventType);
+  }
+
+  public boolean isCartChange() {
+    return kind == Kind.EVENT
+        && ("ADD_TO_CART".equals(eventType)
+            || "REMOVE_FROM_CART".equals(eventType)
+            || "CHECKOUT_STARTED".equals(eventType));
+  }
+
+  public boolean isPurchase() {
+    return isEvent("PURCHASE");
+  }
+
+  /** The effective time at the person stage: a held record counts from its release. */
+  public long effectiveTime() {
+    return Math.max(time, resolvedAt);
+  }
+
+  public Signal copy() {
+    Signal s = new Signal();
+    s.kind = kind;
+    s.id = id;
+    s.time = time;
+    s.sequence = sequence;
+    s.eventType = eventType;
+    s.channel = channel;
+    s.anonymousId = anonymousId;
+    s.deviceId = deviceId;
+    s.customerId = customerId;
+    s.email = email;
+    s.phone = phone;
+    s.authenticated = authenticated;
+    s.pushToken = pushToken;
+    s.cartId = cartId;
+    s.orderId = orderId;
+    s.items = new ArrayList<>();
+    for (CartItem i : items) {
+      s.items.add(i.copy());
+    }
+    s.emails = new ArrayList<>(emails);
+    s.phones = new ArrayList<>(phones);
+    s.firstName = firstName;
+    s.locale = locale;
+    s.timeZone = timeZone;
+    s.emailConsent = emailConsent;
+    s.pushConsent = pushConsent;
+    s.deleted = deleted;
+    s.linkSource = linkSource;
+    s.commandId = commandId;
+    s.status = status;
+    s.lastChangeAt = lastChangeAt;
+    s.resolvedCustomer = resolvedCustomer;
+    s.resolvedDevice = resolvedDevice;
+    s.resolvedAt = resolvedAt;
+    return s;
+  }
+
+  @Override
+  public String toString() {
+    // Identifiers only: never emails, phones or tokens.
+    return "Signal{" + kind + " " + id + " @" + time + (eventType == null ? "" : " " + eventType)
+        + (resolvedCustomer == null ? "" : " -> " + resolvedCustomer) + "}";
+  }
+}
