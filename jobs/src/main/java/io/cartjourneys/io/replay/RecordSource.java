@@ -1,0 +1,59 @@
+package io.cartjourneys.io.replay;
+
+import io.cartjourneys.model.RawRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.NoSuchElementException;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+
+/**
+ * A bounded Flink source that yields a {@link RecordIterable} in order. It rides on the data
+ * generator source: with parallelism 1 that source asks for indexes 0..n-1 in sequence from a
+ * single reader, which is exactly one pass over the iterator. Use it with parallelism 1 only.
+ */
+public final class RecordSource {
+  private RecordSource() {}
+
+  public static DataGeneratorSource<RawRecord> of(RecordIterable records) throws IOException {
+    long count = records.count();
+    return new DataGeneratorSource<>(
+        new IteratingFunction(records), count, TypeInformation.of(RawRecord.class));
+  }
+
+  private static final class IteratingFunction implements GeneratorFunction<Long, RawRecord> {
+    private static final long serialVersionUID = 1L;
+    private final RecordIterable records;
+    private transient RecordIterable.CloseableIterator iterator;
+
+    IteratingFunction(RecordIterable records) {
+      this.records = records;
+    }
+
+    @Override
+    public void open(SourceReaderContext readerContext) throws Exception {
+      iterator = records.open();
+    }
+
+    @Override
+    public RawRecord map(Long index) {
+      if (!iterator.hasNext()) {
+        throw new NoSuchElementException("input ended before record " + index);
+      }
+      return iterator.next();
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (iterator != null) {
+        try {
+          iterator.close();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+  }
+}
