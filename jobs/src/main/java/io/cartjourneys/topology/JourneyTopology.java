@@ -1,9 +1,18 @@
 package io.cartjourneys.topology;
 
+import io.cartjourneys.avro.Decision;
 import io.cartjourneys.config.JobConfig;
+import io.cartjourneys.decide.JourneyEvent;
+import io.cartjourneys.decide.PersonDecider;
+import io.cartjourneys.detect.AbandonmentDetection;
+import io.cartjourneys.identity.DedupeFunction;
+import io.cartjourneys.identity.IdentifierRules;
+import io.cartjourneys.identity.OwnerStage;
+import io.cartjourneys.identity.SanitizeFunction;
 import io.cartjourneys.ingest.IngestFunction;
 import io.cartjourneys.model.RawRecord;
 import io.cartjourneys.model.Signal;
+import io.cartjourneys.orchestrate.JourneyOrchestrator;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -39,6 +48,67 @@ public final class JourneyTopology {
                     .withTimestampAssigner((s, ts) -> s.time))
             .uid("event-time")
             .name("Event time: watermark trails by " + lag);
-    // TODO: wire identity, detection, decision and orchestration.
+
+    SingleOutputStreamOperator<Signal> sanitized =
+        timed
+            .process(new SanitizeFunction(new IdentifierRules(config.identity.blockList)))
+            .uid("identity-sanitize")
+            .name("Identity: drop unusable identifiers");
+
+    DataStream<Signal> deduped =
+        sanitized
+            .keyBy(DedupeFunction::key)
+            .process(new DedupeFunction(config.journey.recencyLimit))
+            .uid("dedupe")
+            .name("Dedupe: event and link ids");
+
+    DataStream<Signal> candidates =
+        AbandonmentDetection.candidates(deduped, config.journey.inactivity);
+
+    int limit = config.identity.anonymousBufferLimit;
+    long ttl = config.identity.anonymousBufferTtl.toMillis();
+    SingleOutputStreamOperator<Signal> byCookie =
+        deduped
+            .union(candidates)
+            .keyBy(s -> OwnerStage.key(OwnerStage.Level.COOKIE, s))
+            .process(new OwnerStage(OwnerStage.Level.COOKIE, limit, ttl))
+            .uid("identity-cookies")
+            .name("Identity: web cookies");
+    SingleOutputStreamOperator<Signal> byDevice =
+        byCookie
+            .keyBy(s -> OwnerStage.key(OwnerStage.Level.DEVICE, s))
+            .process(new OwnerStage(OwnerStage.Level.DEVICE, limit, ttl))
+            .uid("identity-devices")
+            .name("Identity: mobile devices");
+
+    DataStream<Signal> owned =
+        byDevice
+            .filter(s -> s.resolvedCustomer != null && s.kind != Signal.Kind.LINK)
+            .uid("identity-owned")
+            .name("Identity: records with a known customer");
+
+    SingleOutputStreamOperator<JourneyEvent> decided =
+        owned
+            .keyBy(s -> s.resolvedCustomer)
+            .process(new PersonDecider(config.journey))
+            .uid("decide")
+            .name("Decide: cart episodes per person");
+
+    SingleOutputStreamOperator<Decision> orchestrated =
+        decided
+            .keyBy(e -> e.customerId)
+            .process(new JourneyOrchestrator(config.journey))
+            .uid("orchestrate")
+            .name("Orchestrate: timed journey steps");
+
+    sinks.push(orchestrated.getSideOutput(JourneyOrchestrator.PUSH));
+    sinks.email(orchestrated.getSideOutput(JourneyOrchestrator.EMAIL));
+    sinks.conversions(orchestrated.getSideOutput(JourneyOrchestrator.CONVERSIONS));
+    sinks.decisions(
+        orchestrated.union(
+            decided.getSideOutput(PersonDecider.DECISIONS),
+            sanitized.getSideOutput(SanitizeFunction.AUDIT),
+            byCookie.getSideOutput(OwnerStage.AUDIT),
+            byDevice.getSideOutput(OwnerStage.AUDIT)));
   }
 }

@@ -1,0 +1,55 @@
+package io.cartjourneys.decide;
+
+import io.cartjourneys.model.CartItem;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the decide stage tells the orchestrator about one person, in event-time order. */
+public class JourneyEvent {
+  public Type type;
+  public String customerId;
+  /** When it happened, epoch ms. */
+  public long time;
+
+  // START
+  public String journeyId;
+  public long episodeStartedAt;
+  public long lastChangeAt;
+  public long decidedAt;
+  /** Planned first touch, after the first-touch delay and quiet hours. */
+  public long firstTouchAt;
+  /** PUSH or EMAIL. */
+  public String channel;
+  public boolean holdout;
+  public List<CartItem> cart = new ArrayList<>();
+  public List<CartItem> viewed = new ArrayList<>();
+
+  // START and FACTS
+  public Contact contact;
+
+  // PURCHASE
+  public String orderId;
+
+  // FEEDBACK
+  public String commandId;
+  public String status;
+
+  public JourneyEvent() {}
+
+  public enum Type {
+    START,
+    FACTS,
+    PURCHASE,
+    CART_EMPTIED,
+    ERASED,
+    FEEDBACK
+  }
+
+  public static JourneyEvent of(Type type, String customerId, long time) {
+    JourneyEvent e = new JourneyEvent();
+    e.type = type;
+    e.customerId = customerId;
+    e.time = time;
+    return e;
+  }
+}

@@ -1,0 +1,463 @@
+package io.cartjourneys.decide;
+
+import io.cartjourneys.avro.Decision;
+import io.cartjourneys.avro.Outcome;
+import io.cartjourneys.config.JobConfig;
+import io.cartjourneys.model.Audit;
+import io.cartjourneys.model.CartItem;
+import io.cartjourneys.model.Ids;
+import io.cartjourneys.model.Signal;
+import io.cartjourneys.orchestrate.QuietHours;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Keeps one person's profile, cart, activity and push token, and decides whether an abandonment
+ * candidate enters a journey.
+ *
+ * <p>Records are applied in event-time order: each waits in state until the watermark passes its
+ * time, then all records of one instant apply in the order profiles, links, events, feedback,
+ * candidates. That makes the result independent of arrival order and parallelism. A record that
+ * arrives behind the watermark (late mobile batches, anonymous history released by stitching) is
+ * applied at once; cart changes are sums and purchases are compared by time, so late records still
+ * land where they belong.
+ */
+public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyEvent> {
+  private static final long serialVersionUID = 1L;
+  public static final OutputTag<Decision> DECISIONS = new OutputTag<>("decide-decisions") {};
+
+  private static final Comparator<Signal> ORDER =
+      Comparator.comparingInt(Signal::rank)
+          .thenComparingLong(s -> s.sequence)
+          .thenComparing(s -> s.id == null ? "" : s.id);
+
+  private final JobConfig.Journey policy;
+  private final ZoneId defaultZone;
+
+  private transient ValueState<PersonState> state;
+  private transient MapState<Long, List<Signal>> pending;
+  private transient QuietHours quiet;
+  private transient Counter entered;
+  private transient Counter suppressed;
+  private transient Counter lateApplied;
+
+  public PersonDecider(JobConfig.Journey policy) {
+    this.policy = policy;
+    this.defaultZone = policy.defaultTimeZone;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    state = getRuntimeContext().getState(new ValueStateDescriptor<>("person", PersonState.class));
+    pending =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "pending",
+                    TypeInformation.of(Long.class),
+                    TypeInformation.of(new TypeHint<List<Signal>>() {})));
+    quiet = new QuietHours(policy.quietHoursStart, policy.quietHoursEnd);
+    var metrics = getRuntimeContext().getMetricGroup();
+    entered = metrics.counter("journeysEntered");
+    suppressed = metrics.counter("candidatesSuppressed");
+    lateApplied = metrics.counter("lateRecordsApplied");
+  }
+
+  @Override
+  public void processElement(Signal s, Context ctx, Collector<JourneyEvent> out) throws Exception {
+    long at = s.effectiveTime();
+    if (at <= ctx.timerService().currentWatermark()) {
+      lateApplied.inc();
+      PersonState p = load();
+      apply(p, s, ctx.getCurrentKey(), Math.max(at, ctx.timerService().currentWatermark()), ctx, out);
+      state.update(p);
+      return;
+    }
+    List<Signal> list = pending.get(at);
+    if (list == null) {
+      list = new ArrayList<>();
+    }
+    list.add(s);
+    pending.put(at, list);
+    ctx.timerService().registerEventTimeTimer(at);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<JourneyEvent> out)
+      throws Exception {
+    List<Signal> list = pending.get(timestamp);
+    if (list == null) {
+      return;
+    }
+    pending.remove(timestamp);
+    list.sort(ORDER);
+    PersonState p = load();
+    for (Signal s : list) {
+      apply(p, s, ctx.getCurrentKey(), timestamp, ctx, out);
+    }
+    state.update(p);
+  }
+
+  private PersonState load() throws Exception {
+    PersonState p = state.value();
+    return p == null ? new PersonState() : p;
+  }
+
+  private void apply(
+      PersonState p,
+      Signal s,
+      String customer,
+      long now,
+      KeyedProcessFunction<String, Signal, JourneyEvent>.Context ctx,
+      Collector<JourneyEvent> out) {
+    switch (s.kind) {
+      case PROFILE -> applyProfile(p, s, customer, ctx, out);
+      case EVENT -> applyEvent(p, s, customer, out);
+      case FEEDBACK -> applyFeedback(p, s, customer, out);
+      case CANDIDATE -> decide(p, s, customer, now, ctx, out);
+      case LINK -> {}
+    }
+  }
+
+  // ------------------------------------------------------------------ profile and feedback
+
+  private void applyProfile(
+      PersonState p,
+      Signal s,
+      String customer,
+      KeyedProcessFunction<String, Signal, JourneyEvent>.Context ctx,
+      Collector<JourneyEvent> out) {
+    if (p.erased) {
+      return;
+    }
+    if (s.deleted) {
+      // Erasure: forget everything but the fact, so that nothing is sent afterwards.
+      PersonState erased = new PersonState();
+      erased.erased = true;
+      erased.profileUpdatedAt = s.time;
+      copyInto(erased, p);
+      out.collect(JourneyEvent.of(JourneyEvent.Type.ERASED, customer, s.time));
+      ctx.output(
+          DECISIONS,
+          Audit.of(customer, s.time, Outcome.EXITED).reason("erased").build());
+      return;
+    }
+    if (s.time < p.profileUpdatedAt) {
+      return; // an older version of the profile than the one applied
+    }
+    p.hasProfile = true;
+    p.profileUpdatedAt = s.time;
+    Contact c = p.contact;
+    String first = s.emails.isEmpty() ? null : s.emails.get(0);
+    c.email = first != null && first.equals(p.bouncedEmail) ? null : first;
+    c.firstName = s.firstName;
+    c.locale = s.locale;
+    c.emailConsent = s.emailConsent == null ? "UNKNOWN" : s.emailConsent;
+    c.pushConsent = s.pushConsent == null ? "UNKNOWN" : s.pushConsent;
+    p.profileZone = s.timeZone;
+    c.timeZone = zone(s.timeZone).getId();
+    if (s.timeZone != null && !c.timeZone.equals(s.timeZone)) {
+      ctx.output(
+          DECISIONS,
+          Audit.of(customer, s.time, Outcome.SKIPPED)
+              .reason("unknown-time-zone")
+              .fact("default_zone", defaultZone.getId())
+              .build());
+    }
+    facts(p, customer, s.time, out);
+  }
+
+  private void applyFeedback(
+      PersonState p, Signal s, String customer, Collector<JourneyEvent> out) {
+    if (p.erased) {
+      return;
+    }
+    switch (s.status) {
+      case "UNSUBSCRIBED" -> p.contact.emailConsent = "OPTED_OUT";
+      case "BOUNCED" -> {
+        p.bouncedEmail = p.contact.email;
+        p.contact.email = null;
+      }
+      case "TOKEN_INVALID" -> {
+        p.contact.pushToken = null;
+      }
+      default -> {}
+    }
+    facts(p, customer, s.time, out);
+    JourneyEvent e = JourneyEvent.of(JourneyEvent.Type.FEEDBACK, customer, s.time);
+    e.commandId = s.commandId;
+    e.status = s.status;
+    out.collect(e);
+  }
+
+  private void facts(PersonState p, String customer, long time, Collector<JourneyEvent> out) {
+    JourneyEvent e = JourneyEvent.of(JourneyEvent.Type.FACTS, customer, time);
+    e.contact = p.contact.copy();
+    out.collect(e);
+  }
+
+  // ------------------------------------------------------------------ behaviour
+
+  private void applyEvent(PersonState p, Signal s, String customer, Collector<JourneyEvent> out) {
+    if (p.erased) {
+      return;
+    }
+    if (s.time > p.lastEventAt) {
+      p.lastEventAt = s.time;
+      p.lastEventChannel = s.channel;
+    }
+    if (s.authenticated
+        && s.pushToken != null
+        && customer.equals(s.customerId)
+        && s.time >= p.pushTokenAt) {
+      boolean changed = !s.pushToken.equals(p.contact.pushToken);
+      p.pushTokenAt = s.time;
+      p.contact.pushToken = s.pushToken;
+      if (changed) {
+        facts(p, customer, s.time, out);
+      }
+    }
+    switch (s.eventType) {
+      case "PRODUCT_VIEW" -> remember(p, s);
+      case "ADD_TO_CART", "REMOVE_FROM_CART", "CHECKOUT_STARTED" -> {
+        if (s.time <= p.lastPurchaseAt) {
+          return; // bought after this change: it belongs to a finished episode
+        }
+        boolean hadItems = !p.cart().isEmpty();
+        if (s.items.isEmpty()) {
+          p.changes.add(new PersonState.CartChange(s.time, s.eventType, null));
+        }
+        for (CartItem i : s.items) {
+          p.changes.add(new PersonState.CartChange(s.time, s.eventType, i.copy()));
+        }
+        trimChanges(p);
+        if (hadItems && p.cart().isEmpty()) {
+          out.collect(JourneyEvent.of(JourneyEvent.Type.CART_EMPTIED, customer, s.time));
+        }
+      }
+      case "PURCHASE" -> {
+        if (s.time > p.lastPurchaseAt) {
+          p.lastPurchaseAt = s.time;
+          p.changes.removeIf(c -> c.time <= s.time);
+        }
+        JourneyEvent e = JourneyEvent.of(JourneyEvent.Type.PURCHASE, customer, s.time);
+        e.orderId = s.orderId;
+        out.collect(e);
+      }
+      default -> {}
+    }
+  }
+
+  /** Bounds a cart that is never bought; the oldest changes go first. */
+  private static void trimChanges(PersonState p) {
+    int limit = 500;
+    if (p.changes.size() > limit) {
+      p.changes.sort((a, b) -> Long.compare(a.time, b.time));
+      p.changes.subList(0, p.changes.size() - limit).clear();
+    }
+  }
+
+  private void remember(PersonState p, Signal s) {
+    for (CartItem i : s.items) {
+      int existing = -1;
+      for (int k = 0; k < p.viewed.size(); k++) {
+        if (p.viewed.get(k).sku.equals(i.sku)) {
+          existing = k;
+        }
+      }
+      if (existing >= 0) {
+        if (p.viewedAt.get(existing) >= s.time) {
+          continue;
+        }
+        p.viewed.remove(existing);
+        p.viewedAt.remove(existing);
+      }
+      // Kept newest first.
+      int pos = 0;
+      while (pos < p.viewedAt.size() && p.viewedAt.get(pos) > s.time) {
+        pos++;
+      }
+      CartItem v = i.copy();
+      v.quantity = 1;
+      p.viewed.add(pos, v);
+      p.viewedAt.add(pos, s.time);
+    }
+    int keep = Math.max(policy.recentlyViewedLimit * 2, 10);
+    while (p.viewed.size() > keep) {
+      p.viewed.remove(p.viewed.size() - 1);
+      p.viewedAt.remove(p.viewedAt.size() - 1);
+    }
+  }
+
+  // ------------------------------------------------------------------ the decision
+
+  private void decide(
+      PersonState p,
+      Signal c,
+      String customer,
+      long now,
+      KeyedProcessFunction<String, Signal, JourneyEvent>.Context ctx,
+      Collector<JourneyEvent> out) {
+    long decidedAt = Math.max(now, c.effectiveTime());
+    long changeAt = c.lastChangeAt;
+    if (p.lastChangeAt() > changeAt) {
+      return; // a later change on another identifier restarted the inactivity period
+    }
+    if (changeAt <= p.lastDecidedChangeAt) {
+      return; // this change was decided already
+    }
+    Audit audit =
+        Audit.of(customer, decidedAt, Outcome.SUPPRESSED)
+            .time("last_cart_change_at", changeAt)
+            .fact("candidate", c.id);
+    if (c.resolvedAt > 0) {
+      audit.time("identity_resolved_at", c.resolvedAt);
+    }
+    if (p.erased) {
+      suppress(audit.reason("erased"), ctx);
+      return;
+    }
+    if (p.lastPurchaseAt >= changeAt) {
+      suppress(audit.reason("purchased").time("purchased_at", p.lastPurchaseAt), ctx);
+      return;
+    }
+    List<CartItem> cart = p.cart();
+    if (cart.isEmpty()) {
+      suppress(audit.reason("cart-empty"), ctx);
+      return;
+    }
+    p.lastDecidedChangeAt = changeAt;
+    long episodeStart = p.episodeStartedAt();
+    String journeyId = Ids.journeyId(customer, episodeStart);
+    audit.journey(journeyId, episodeStart).fact("cart_lines", cart.size());
+    if (!p.hasProfile) {
+      suppress(audit.reason("no-crm-profile"), ctx);
+      return;
+    }
+    if (decidedAt - changeAt > policy.recencyLimit.toMillis()) {
+      suppress(audit.reason("cart-too-old"), ctx);
+      return;
+    }
+    if (p.lastFirstTouchAt != PersonState.NEVER
+        && decidedAt < p.lastFirstTouchAt + policy.reentryCooldown.toMillis()) {
+      suppress(audit.reason("cooldown").time("previous_first_touch_at", p.lastFirstTouchAt), ctx);
+      return;
+    }
+    boolean appActive = "MOBILE_APP".equals(p.lastEventChannel);
+    Contact contact = p.contact;
+    audit
+        .fact("active_in_app", appActive)
+        .fact("has_push_token", contact.pushToken != null)
+        .fact("push_consent", contact.pushConsent)
+        .fact("has_email", contact.email != null)
+        .fact("email_consent", contact.emailConsent);
+    String channel;
+    if (appActive && contact.pushAllowed()) {
+      channel = "PUSH";
+    } else if (contact.emailAllowed()) {
+      channel = "EMAIL";
+    } else {
+      suppress(audit.reason("no-contactable-channel"), ctx);
+      return;
+    }
+    ZoneId zone = ZoneId.of(contact.timeZone == null ? defaultZone.getId() : contact.timeZone);
+    Instant planned = Instant.ofEpochMilli(decidedAt).plus(policy.firstTouchDelay);
+    long firstTouch = quiet.nextAllowed(planned, zone).toEpochMilli();
+    boolean holdout = Ids.percentile(customer) < policy.holdoutPercent;
+    p.lastFirstTouchAt = firstTouch;
+    entered.inc();
+
+    JourneyEvent start = JourneyEvent.of(JourneyEvent.Type.START, customer, decidedAt);
+    start.journeyId = journeyId;
+    start.episodeStartedAt = episodeStart;
+    start.lastChangeAt = changeAt;
+    start.decidedAt = decidedAt;
+    start.firstTouchAt = firstTouch;
+    start.channel = channel;
+    start.holdout = holdout;
+    start.cart = cart;
+    start.viewed = recentlyViewed(p, cart);
+    start.contact = contact.copy();
+    ctx.output(
+        DECISIONS,
+        rebuild(audit, customer, decidedAt, holdout ? Outcome.HOLDOUT : Outcome.ENTERED)
+            .fact("channel", channel)
+            .time("first_touch_at", firstTouch)
+            .build());
+    out.collect(start);
+  }
+
+  private List<CartItem> recentlyViewed(PersonState p, List<CartItem> cart) {
+    List<CartItem> result = new ArrayList<>();
+    for (CartItem v : p.viewed) {
+      if (result.size() >= policy.recentlyViewedLimit) {
+        break;
+      }
+      if (cart.stream().noneMatch(i -> i.sku.equals(v.sku))) {
+        result.add(v.copy());
+      }
+    }
+    return result;
+  }
+
+  /** The same facts under another outcome. */
+  private static Audit rebuild(Audit from, String customer, long at, Outcome outcome) {
+    Decision d = from.build();
+    Audit a = Audit.of(customer, at, outcome);
+    if (d.getJourneyId() != null) {
+      a.journey(d.getJourneyId(), d.getEpisodeStartedAt().toEpochMilli());
+    }
+    d.getFacts().forEach(a::fact);
+    return a;
+  }
+
+  private void suppress(
+      Audit audit, KeyedProcessFunction<String, Signal, JourneyEvent>.Context ctx) {
+    suppressed.inc();
+    ctx.output(DECISIONS, audit.build());
+  }
+
+  private ZoneId zone(String id) {
+    if (id == null) {
+      return defaultZone;
+    }
+    try {
+      return ZoneId.of(id);
+    } catch (DateTimeException e) {
+      return defaultZone;
+    }
+  }
+
+  private static void copyInto(PersonState from, PersonState to) {
+    to.hasProfile = from.hasProfile;
+    to.profileUpdatedAt = from.profileUpdatedAt;
+    to.erased = from.erased;
+    to.profileZone = from.profileZone;
+    to.contact = from.contact;
+    to.bouncedEmail = from.bouncedEmail;
+    to.changes = from.changes;
+    to.lastPurchaseAt = from.lastPurchaseAt;
+    to.lastEventAt = from.lastEventAt;
+    to.lastEventChannel = from.lastEventChannel;
+    to.pushTokenAt = from.pushTokenAt;
+    to.viewed = from.viewed;
+    to.viewedAt = from.viewedAt;
+    to.lastFirstTouchAt = from.lastFirstTouchAt;
+    to.lastDecidedChangeAt = from.lastDecidedChangeAt;
+  }
+}

@@ -1,0 +1,64 @@
+package io.cartjourneys.identity;
+
+import io.cartjourneys.model.Signal;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Drops a record whose id was already seen within the recency limit, keyed by kind and id. The
+ * memory of an id is cleared by an event-time timer once the limit has passed.
+ */
+public class DedupeFunction extends KeyedProcessFunction<String, Signal, Signal> {
+  private static final long serialVersionUID = 1L;
+  private final long windowMillis;
+  private transient ValueState<Long> firstSeen;
+  private transient Counter duplicates;
+
+  public DedupeFunction(Duration window) {
+    this.windowMillis = window.toMillis();
+  }
+
+  /** Profiles are updates of one customer and are never duplicates of each other. */
+  public static String key(Signal s) {
+    return switch (s.kind) {
+      case PROFILE -> "p:" + s.id + ":" + s.time + ":" + s.sequence;
+      case FEEDBACK -> "f:" + s.id + ":" + s.status;
+      default -> s.kind.name().charAt(0) + ":" + s.id;
+    };
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    firstSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("first-seen", Long.class));
+    duplicates = getRuntimeContext().getMetricGroup().counter("duplicatesDropped");
+  }
+
+  @Override
+  public void processElement(Signal s, Context ctx, Collector<Signal> out) throws Exception {
+    if (s.kind == Signal.Kind.PROFILE) {
+      out.collect(s);
+      return;
+    }
+    Long seen = firstSeen.value();
+    if (seen != null && Math.abs(s.time - seen) <= windowMillis) {
+      duplicates.inc();
+      return;
+    }
+    firstSeen.update(s.time);
+    ctx.timerService().registerEventTimeTimer(s.time + windowMillis + 1);
+    out.collect(s);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<Signal> out) throws Exception {
+    Long seen = firstSeen.value();
+    if (seen != null && seen + windowMillis < timestamp) {
+      firstSeen.clear();
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package io.cartjourneys.identity;
+
+import io.cartjourneys.avro.Decision;
+import io.cartjourneys.avro.Outcome;
+import io.cartjourneys.model.Audit;
+import io.cartjourneys.model.Signal;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * One stage of the loop-free identity cascade. Each anonymous identifier (a web cookie in the
+ * first stage, a mobile device in the second) points at one stronger owner: the cookie at a device
+ * or a customer, the device at a customer. Records that depend on an identifier without an owner
+ * are held, in arrival order, and released with the time of the link that resolved them.
+ *
+ * <p>Links come only from authenticated records. An owner moves when the identifier authenticates
+ * as someone else, from then on; LOGOUT ends the association. Records pass through in both stages
+ * so that each stage sees every link it needs.
+ */
+public class OwnerStage extends KeyedProcessFunction<String, Signal, Signal> {
+  private static final long serialVersionUID = 1L;
+  public static final OutputTag<Decision> AUDIT = new OutputTag<>("owner-audit") {};
+
+  /** Which identifier this stage owns. */
+  public enum Level {
+    COOKIE,
+    DEVICE
+  }
+
+  private static final String PASS = "~";
+
+  private final Level level;
+  private final int bufferLimit;
+  private final long bufferTtlMillis;
+
+  private transient ValueState<String> owner;
+  private transient ListState<Signal> held;
+  private transient ValueState<Integer> heldCount;
+  private transient Counter released;
+  private transient Counter overflow;
+  private transient Counter expired;
+
+  public OwnerStage(Level level, int bufferLimit, long bufferTtlMillis) {
+    this.level = level;
+    this.bufferLimit = bufferLimit;
+    this.bufferTtlMillis = bufferTtlMillis;
+  }
+
+  /** The key of a record at the given stage: the identifier it depends on, or a pass-through key. */
+  public static String key(Level level, Signal s) {
+    if (s.kind == Signal.Kind.EVENT || s.kind == Signal.Kind.LINK || s.kind == Signal.Kind.CANDIDATE) {
+      if (level == Level.COOKIE && s.anonymousId != null) {
+        return "a:" + s.anonymousId;
+      }
+      if (level == Level.DEVICE) {
+        String device = s.deviceId != null ? s.deviceId : s.resolvedDevice;
+        if (device != null) {
+          return "d:" + device;
+        }
+      }
+    }
+    return PASS + (s.resolvedCustomer != null ? s.resolvedCustomer : s.id);
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    owner = getRuntimeContext().getState(new ValueStateDescriptor<>("owner", String.class));
+    held = getRuntimeContext().getListState(new ListStateDescriptor<>("held", Signal.class));
+    heldCount = getRuntimeContext().getState(new ValueStateDescriptor<>("held-count", Integer.class));
+    var metrics = getRuntimeContext().getMetricGroup();
+    released = metrics.counter("recordsReleased");
+    overflow = metrics.counter("heldRecordsDroppedOverflow");
+    expired = metrics.counter("heldRecordsDroppedExpired");
+  }
+
+  @Override
+  public void processElement(Signal s, Context ctx, Collector<Signal> out) throws Exception {
+    if (ctx.getCurrentKey().startsWith(PASS)) {
+      out.collect(s);
+      return;
+    }
+    String linkTo = linkTo(s);
+    if (s.kind == Signal.Kind.LINK && !s.authenticated) {
+      ctx.output(
+          AUDIT,
+          Audit.of(null, s.time, Outcome.REJECTED_LINK)
+              .reason("unauthenticated-link")
+              .fact("record_id", s.id)
+              .fact("stage", level)
+              .build());
+      return;
+    }
+    if (s.isEvent("LOGOUT")) {
+      // LOGOUT never links; from its time on the identifier has no owner.
+      String current = owner.value();
+      owner.clear();
+      if (s.resolvedCustomer == null && current != null) {
+        resolveWith(s, current);
+      }
+      out.collect(s);
+      return;
+    }
+    if (linkTo != null) {
+      String previous = owner.value();
+      owner.update(linkTo);
+      if (!linkTo.equals(previous)) {
+        release(linkTo, s.time, out);
+      }
+      if (s.kind == Signal.Kind.LINK) {
+        resolveWith(s, linkTo);
+      }
+      out.collect(s);
+      return;
+    }
+    if (s.resolvedCustomer != null || (level == Level.COOKIE && s.deviceId != null)) {
+      // Already owned, or the device (stronger than the cookie) decides in the next stage.
+      out.collect(s);
+      return;
+    }
+    String current = owner.value();
+    if (current != null) {
+      resolveWith(s, current);
+      out.collect(s);
+      return;
+    }
+    if (s.kind == Signal.Kind.LINK) {
+      return; // a link with nothing to resolve at this stage
+    }
+    hold(s);
+  }
+
+  /** The owner an authenticated record gives this stage's identifier, or null. */
+  private String linkTo(Signal s) {
+    if (!s.authenticated || s.kind == Signal.Kind.CANDIDATE || s.isEvent("LOGOUT")) {
+      return null;
+    }
+    if (s.customerId != null) {
+      return "c:" + s.customerId;
+    }
+    if (level == Level.COOKIE && s.deviceId != null && s.kind == Signal.Kind.LINK) {
+      return "d:" + s.deviceId;
+    }
+    return null;
+  }
+
+  private static void resolveWith(Signal s, String target) {
+    if (target.startsWith("c:")) {
+      s.resolvedCustomer = target.substring(2);
+    } else if (target.startsWith("d:")) {
+      s.resolvedDevice = target.substring(2);
+    }
+  }
+
+  private void hold(Signal s) throws Exception {
+    Integer n = heldCount.value();
+    int count = n == null ? 0 : n;
+    List<Signal> keep = null;
+    if (count >= bufferLimit) {
+      keep = new ArrayList<>();
+      for (Signal h : held.get()) {
+        keep.add(h);
+      }
+    }
+    if (keep != null) {
+      // Oldest first out: the newest activity matters most for a cart decision.
+      long cutoff = s.time - bufferTtlMillis;
+      List<Signal> fresh = new ArrayList<>();
+      for (Signal h : keep) {
+        if (h.time >= cutoff) {
+          fresh.add(h);
+        } else {
+          expired.inc();
+        }
+      }
+      while (fresh.size() >= bufferLimit) {
+        fresh.remove(0);
+        overflow.inc();
+      }
+      fresh.add(s);
+      held.update(fresh);
+      heldCount.update(fresh.size());
+    } else {
+      held.add(s);
+      heldCount.update(count + 1);
+    }
+  }
+
+  private void release(String target, long linkTime, Collector<Signal> out) throws Exception {
+    Integer n = heldCount.value();
+    if (n == null || n == 0) {
+      return;
+    }
+    long cutoff = linkTime - bufferTtlMillis;
+    for (Signal h : held.get()) {
+      if (h.time < cutoff) {
+        expired.inc();
+        continue;
+      }
+      resolveWith(h, target);
+      h.resolvedAt = Math.max(h.resolvedAt, linkTime);
+      released.inc();
+      out.collect(h);
+    }
+    held.clear();
+    heldCount.clear();
+  }
+}

@@ -1,0 +1,106 @@
+package io.cartjourneys.identity;
+
+import io.cartjourneys.avro.Decision;
+import io.cartjourneys.avro.Outcome;
+import io.cartjourneys.model.Audit;
+import io.cartjourneys.model.Ids;
+import io.cartjourneys.model.Signal;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Drops unusable identifiers from each record with an audit record, normalises emails, and sets
+ * the owner of records whose owner is known without stitching: profiles, delivery feedback and
+ * authenticated events that name their customer.
+ */
+public class SanitizeFunction extends ProcessFunction<Signal, Signal> {
+  private static final long serialVersionUID = 1L;
+  public static final OutputTag<Decision> AUDIT = new OutputTag<>("identity-audit") {};
+
+  private final IdentifierRules rules;
+  private transient Counter dropped;
+  private transient Counter unattributed;
+
+  public SanitizeFunction(IdentifierRules rules) {
+    this.rules = rules;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    dropped = getRuntimeContext().getMetricGroup().counter("identifiersDropped");
+    unattributed = getRuntimeContext().getMetricGroup().counter("feedbackUnattributed");
+  }
+
+  @Override
+  public void processElement(Signal s, Context ctx, Collector<Signal> out) {
+    switch (s.kind) {
+      case PROFILE -> {
+        s.resolvedCustomer = s.customerId;
+        List<String> emails = new ArrayList<>();
+        for (String e : s.emails) {
+          if (rules.rejectEmail(e) == null) {
+            emails.add(IdentifierRules.normalizeEmail(e));
+          } else {
+            reject(s, "email", rules.rejectEmail(e), ctx);
+          }
+        }
+        s.emails = emails;
+        out.collect(s);
+      }
+      case FEEDBACK -> {
+        s.resolvedCustomer = Ids.customerOfCommand(s.commandId);
+        if (s.resolvedCustomer == null) {
+          unattributed.inc();
+          ctx.output(
+              AUDIT,
+              Audit.of(null, s.time, Outcome.SKIPPED)
+                  .reason("feedback-for-unknown-command")
+                  .fact("record_id", s.id)
+                  .build());
+          return;
+        }
+        out.collect(s);
+      }
+      default -> {
+        s.customerId = clean(s, "customer_id", s.customerId, rules.rejectReason(s.customerId), ctx);
+        s.deviceId = clean(s, "device_id", s.deviceId, rules.rejectReason(s.deviceId), ctx);
+        s.anonymousId =
+            clean(s, "anonymous_id", s.anonymousId, rules.rejectReason(s.anonymousId), ctx);
+        s.phone = clean(s, "phone", s.phone, rules.rejectReason(s.phone), ctx);
+        s.email = clean(s, "email", s.email, rules.rejectEmail(s.email), ctx);
+        if (s.email != null) {
+          s.email = IdentifierRules.normalizeEmail(s.email);
+        }
+        if (s.authenticated && s.customerId != null) {
+          s.resolvedCustomer = s.customerId;
+        }
+        out.collect(s);
+      }
+    }
+  }
+
+  private String clean(Signal s, String field, String value, String reason, Context ctx) {
+    if (value == null || reason == null) {
+      return value;
+    }
+    reject(s, field, reason, ctx);
+    return null;
+  }
+
+  private void reject(Signal s, String field, String reason, Context ctx) {
+    dropped.inc();
+    ctx.output(
+        AUDIT,
+        Audit.of(s.kind == Signal.Kind.PROFILE ? s.customerId : null, s.time, Outcome.REJECTED_LINK)
+            .reason(reason)
+            .fact("identifier_kind", field)
+            .fact("record_kind", s.kind)
+            .fact("record_id", s.id)
+            .build());
+  }
+}

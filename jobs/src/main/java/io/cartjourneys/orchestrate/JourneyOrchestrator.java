@@ -1,0 +1,463 @@
+package io.cartjourneys.orchestrate;
+
+import io.cartjourneys.avro.CommandChannel;
+import io.cartjourneys.avro.Conversion;
+import io.cartjourneys.avro.Decision;
+import io.cartjourneys.avro.EngagementCommand;
+import io.cartjourneys.avro.Item;
+import io.cartjourneys.avro.Outcome;
+import io.cartjourneys.avro.Product;
+import io.cartjourneys.config.JobConfig;
+import io.cartjourneys.decide.Contact;
+import io.cartjourneys.decide.JourneyEvent;
+import io.cartjourneys.model.Audit;
+import io.cartjourneys.model.CartItem;
+import io.cartjourneys.model.Ids;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Times the steps of each entered journey with event-time timers: the first touch on the chosen
+ * channel, then a follow-up email when the first touch was a push. Sends falling in quiet hours
+ * move to their end; caps, consent and purchases are checked when a step is due.
+ *
+ * <p>Inputs from the decide stage wait in state until the watermark reaches their time and then
+ * apply before any step due at the same instant: a purchase at the instant a step is due wins.
+ */
+public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEvent, Decision> {
+  private static final long serialVersionUID = 1L;
+  public static final OutputTag<EngagementCommand> PUSH = new OutputTag<>("push") {};
+  public static final OutputTag<EngagementCommand> EMAIL = new OutputTag<>("email") {};
+  public static final OutputTag<Conversion> CONVERSIONS = new OutputTag<>("conversions") {};
+
+  private final JobConfig.Journey policy;
+  private transient ValueState<OrchestratorState> state;
+  private transient MapState<Long, List<JourneyEvent>> pending;
+  private transient QuietHours quiet;
+  private transient Counter pushSent;
+  private transient Counter emailSent;
+  private transient Counter skipped;
+  private transient Counter exited;
+  private transient Counter conversions;
+
+  public JourneyOrchestrator(JobConfig.Journey policy) {
+    this.policy = policy;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    state =
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>("orchestration", OrchestratorState.class));
+    pending =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "pending",
+                    TypeInformation.of(Long.class),
+                    TypeInformation.of(new TypeHint<List<JourneyEvent>>() {})));
+    quiet = new QuietHours(policy.quietHoursStart, policy.quietHoursEnd);
+    var metrics = getRuntimeContext().getMetricGroup();
+    pushSent = metrics.counter("pushCommands");
+    emailSent = metrics.counter("emailCommands");
+    skipped = metrics.counter("stepsSkipped");
+    exited = metrics.counter("journeysExited");
+    conversions = metrics.counter("conversions");
+  }
+
+  @Override
+  public void processElement(JourneyEvent e, Context ctx, Collector<Decision> out)
+      throws Exception {
+    if (e.time <= ctx.timerService().currentWatermark()) {
+      // Late (a purchase from a mobile batch, say): it still ends what it can.
+      OrchestratorState s = load();
+      if (apply(s, e, ctx, out)) {
+        prune(s, e.time);
+        state.update(s);
+      }
+      return;
+    }
+    List<JourneyEvent> list = pending.get(e.time);
+    if (list == null) {
+      list = new ArrayList<>();
+    }
+    list.add(e);
+    pending.put(e.time, list);
+    ctx.timerService().registerEventTimeTimer(e.time);
+  }
+
+  /**
+   * Inputs wait until the watermark reaches their time, so that a step due earlier fires first
+   * even when the decide stage emitted both before the watermark moved. At one instant, inputs
+   * apply before due steps.
+   */
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<Decision> out)
+      throws Exception {
+    OrchestratorState s = load();
+    List<JourneyEvent> inputs = pending.get(timestamp);
+    if (inputs != null) {
+      pending.remove(timestamp);
+      for (JourneyEvent e : inputs) {
+        if (!apply(s, e, ctx, out)) {
+          s = new OrchestratorState();
+        }
+      }
+    }
+    for (JourneyRecord j : s.journeys) {
+      if (j.active && j.nextStep > 0 && j.nextDueAt <= timestamp) {
+        step(s, j, timestamp, ctx, out);
+      }
+    }
+    prune(s, timestamp);
+    if (s.journeys.isEmpty() && s.contact.email == null && s.contact.pushToken == null
+        && s.lastPushAt == OrchestratorState.NEVER && s.lastEmailAt == OrchestratorState.NEVER) {
+      state.clear();
+    } else {
+      state.update(s);
+    }
+  }
+
+  private OrchestratorState load() throws Exception {
+    OrchestratorState s = state.value();
+    return s == null ? new OrchestratorState() : s;
+  }
+
+  /** Applies one input; false when it erased the person and the state must be dropped. */
+  private boolean apply(
+      OrchestratorState s,
+      JourneyEvent e,
+      KeyedProcessFunction<String, JourneyEvent, Decision>.Context ctx,
+      Collector<Decision> out) {
+    switch (e.type) {
+      case START -> start(s, e, ctx, out);
+      case FACTS -> s.contact = e.contact;
+      case PURCHASE -> purchase(s, e, ctx, out);
+      case CART_EMPTIED -> exitAll(s, e.customerId, e.time, "cart-emptied", Long.MIN_VALUE, out);
+      case ERASED -> {
+        exitAll(s, e.customerId, e.time, "erased", Long.MIN_VALUE, out);
+        state.clear();
+        return false;
+      }
+      case FEEDBACK -> feedback(s, e, ctx, out);
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------------ inputs
+
+  private void start(
+      OrchestratorState s,
+      JourneyEvent e,
+      KeyedProcessFunction<String, JourneyEvent, Decision>.Context ctx,
+      Collector<Decision> out) {
+    s.contact = e.contact;
+    JourneyRecord j = new JourneyRecord();
+    j.journeyId = e.journeyId;
+    j.episodeStartedAt = e.episodeStartedAt;
+    j.lastChangeAt = e.lastChangeAt;
+    j.decidedAt = e.decidedAt;
+    j.firstTouchAt = e.firstTouchAt;
+    j.channel = e.channel;
+    j.holdout = e.holdout;
+    j.cart = e.cart;
+    j.viewed = e.viewed;
+    j.active = !e.holdout;
+    j.nextStep = e.holdout ? 0 : 1;
+    j.nextDueAt = e.firstTouchAt;
+    s.journeys.add(j);
+    if (j.active) {
+      long planned = e.decidedAt + policy.firstTouchDelay.toMillis();
+      if (e.firstTouchAt > planned) {
+        out.collect(
+            audit(e.customerId, j, e.decidedAt, Outcome.DEFERRED)
+                .reason("quiet-hours")
+                .step(1, CommandChannel.valueOf(j.channel), null)
+                .time("planned_at", planned)
+                .time("deliver_after", e.firstTouchAt)
+                .build());
+      }
+      ctx.timerService().registerEventTimeTimer(Math.max(j.nextDueAt, e.time));
+    }
+  }
+
+  private void purchase(
+      OrchestratorState s,
+      JourneyEvent e,
+      KeyedProcessFunction<String, JourneyEvent, Decision>.Context ctx,
+      Collector<Decision> out) {
+    exitAll(s, e.customerId, e.time, "purchased", e.time, out);
+    for (JourneyRecord j : s.journeys) {
+      long since = e.time - j.firstTouchAt;
+      if (!j.converted && since >= 0 && since <= policy.attributionWindow.toMillis()) {
+        j.converted = true;
+        conversions.inc();
+        ctx.output(
+            CONVERSIONS,
+            Conversion.newBuilder()
+                .setCustomerId(e.customerId)
+                .setJourneyId(j.journeyId)
+                .setOrderId(e.orderId)
+                .setPurchasedAt(Instant.ofEpochMilli(e.time))
+                .setMillisSinceFirstTouch(since)
+                .setHoldout(j.holdout)
+                .build());
+        out.collect(
+            audit(e.customerId, j, e.time, Outcome.CONVERTED)
+                .fact("order_id", e.orderId)
+                .fact("millis_since_first_touch", since)
+                .fact("holdout", j.holdout)
+                .build());
+      }
+    }
+  }
+
+  /** Ends active journeys whose cart the event closes; a purchase only closes earlier carts. */
+  private void exitAll(
+      OrchestratorState s,
+      String customer,
+      long at,
+      String reason,
+      long purchaseAt,
+      Collector<Decision> out) {
+    for (JourneyRecord j : s.journeys) {
+      if (!j.active) {
+        continue;
+      }
+      if (purchaseAt != Long.MIN_VALUE && purchaseAt < j.lastChangeAt) {
+        continue;
+      }
+      j.active = false;
+      int remaining = j.nextStep;
+      j.nextStep = 0;
+      exited.inc();
+      out.collect(
+          audit(customer, j, at, Outcome.EXITED)
+              .reason(reason)
+              .fact("next_step", remaining)
+              .build());
+    }
+  }
+
+  private void feedback(
+      OrchestratorState s,
+      JourneyEvent e,
+      KeyedProcessFunction<String, JourneyEvent, Decision>.Context ctx,
+      Collector<Decision> out) {
+    String journeyId = Ids.journeyOfCommand(e.commandId);
+    int step = Ids.stepOfCommand(e.commandId);
+    for (JourneyRecord j : s.journeys) {
+      if (!j.journeyId.equals(journeyId)) {
+        continue;
+      }
+      if ("TOKEN_INVALID".equals(e.status)
+          && step == 1
+          && "PUSH".equals(j.channel)
+          && j.active
+          && j.nextStep == 2) {
+        // The push could not be delivered: the follow-up email is due now, not in hours.
+        long due = quiet.nextAllowed(Instant.ofEpochMilli(e.time), zone(s.contact)).toEpochMilli();
+        if (due < j.nextDueAt) {
+          j.nextDueAt = due;
+          ctx.timerService().registerEventTimeTimer(due);
+          out.collect(
+              audit(e.customerId, j, e.time, Outcome.DEFERRED)
+                  .reason("push-token-invalid")
+                  .step(2, CommandChannel.EMAIL, null)
+                  .time("deliver_after", due)
+                  .build());
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ steps
+
+  private void step(
+      OrchestratorState s, JourneyRecord j, long now, OnTimerContext ctx, Collector<Decision> out) {
+    String customer = ctx.getCurrentKey();
+    int stepNo = j.nextStep;
+    CommandChannel channel = stepNo == 1 ? CommandChannel.valueOf(j.channel) : CommandChannel.EMAIL;
+    ZoneId zone = zone(s.contact);
+    Instant due = Instant.ofEpochMilli(now);
+    if (quiet.isQuiet(due, zone)) {
+      j.nextDueAt = quiet.nextAllowed(due, zone).toEpochMilli();
+      ctx.timerService().registerEventTimeTimer(j.nextDueAt);
+      out.collect(
+          audit(customer, j, now, Outcome.DEFERRED)
+              .reason("quiet-hours")
+              .step(stepNo, channel, null)
+              .time("deliver_after", j.nextDueAt)
+              .build());
+      return;
+    }
+    String skip = null;
+    Contact c = s.contact;
+    if (channel == CommandChannel.PUSH) {
+      if (!"OPTED_IN".equals(c.pushConsent)) {
+        skip = "no-push-consent";
+      } else if (c.pushToken == null) {
+        skip = "no-push-token";
+      } else if (s.lastPushAt != OrchestratorState.NEVER
+          && now < s.lastPushAt + policy.pushFrequencyCap.toMillis()) {
+        skip = "push-frequency-cap";
+      }
+    } else {
+      if (!"OPTED_IN".equals(c.emailConsent)) {
+        skip = "no-email-consent";
+      } else if (c.email == null) {
+        skip = "no-email-address";
+      } else if (s.lastEmailAt != OrchestratorState.NEVER
+          && now < s.lastEmailAt + policy.emailFrequencyCap.toMillis()) {
+        skip = "email-frequency-cap";
+      }
+    }
+    if (skip != null) {
+      skipped.inc();
+      out.collect(
+          audit(customer, j, now, Outcome.SKIPPED)
+              .reason(skip)
+              .step(stepNo, channel, null)
+              .build());
+    } else {
+      EngagementCommand cmd = command(customer, j, stepNo, channel, now, c, zone);
+      if (channel == CommandChannel.PUSH) {
+        s.lastPushAt = now;
+        pushSent.inc();
+        ctx.output(PUSH, cmd);
+      } else {
+        s.lastEmailAt = now;
+        emailSent.inc();
+        ctx.output(EMAIL, cmd);
+      }
+      out.collect(
+          audit(customer, j, now, Outcome.SENT)
+              .step(stepNo, channel, cmd.getCommandId())
+              .fact("template", cmd.getTemplate())
+              .build());
+    }
+    if (stepNo == 1 && channel == CommandChannel.PUSH) {
+      long planned = now + policy.followUpDelay.toMillis();
+      j.nextStep = 2;
+      j.nextDueAt = quiet.nextAllowed(Instant.ofEpochMilli(planned), zone).toEpochMilli();
+      ctx.timerService().registerEventTimeTimer(j.nextDueAt);
+      if (j.nextDueAt > planned) {
+        out.collect(
+            audit(customer, j, now, Outcome.DEFERRED)
+                .reason("quiet-hours")
+                .step(2, CommandChannel.EMAIL, null)
+                .time("planned_at", planned)
+                .time("deliver_after", j.nextDueAt)
+                .build());
+      }
+    } else {
+      j.nextStep = 0;
+      j.active = false;
+    }
+  }
+
+  private EngagementCommand command(
+      String customer,
+      JourneyRecord j,
+      int step,
+      CommandChannel channel,
+      long deliverAfter,
+      Contact c,
+      ZoneId zone) {
+    List<Item> items = new ArrayList<>();
+    double value = 0;
+    String currency = null;
+    for (CartItem i : j.cart) {
+      items.add(
+          Item.newBuilder()
+              .setSku(i.sku)
+              .setName(i.name)
+              .setPrice(i.price)
+              .setCurrency(i.currency)
+              .setQuantity(i.quantity)
+              .setImageUrl(i.imageUrl)
+              .setProductUrl(i.productUrl)
+              .build());
+      if (i.price != null) {
+        value += i.price * i.quantity;
+      }
+      if (currency == null) {
+        currency = i.currency;
+      }
+    }
+    List<Product> viewed = new ArrayList<>();
+    for (CartItem v : j.viewed) {
+      viewed.add(
+          Product.newBuilder()
+              .setSku(v.sku)
+              .setName(v.name)
+              .setPrice(v.price)
+              .setCurrency(v.currency)
+              .setImageUrl(v.imageUrl)
+              .setProductUrl(v.productUrl)
+              .build());
+    }
+    String template =
+        step == 2
+            ? policy.followUpTemplate
+            : channel == CommandChannel.PUSH ? policy.pushTemplate : policy.emailTemplate;
+    return EngagementCommand.newBuilder()
+        .setCommandId(Ids.commandId(customer, j.journeyId, step))
+        .setCustomerId(customer)
+        .setChannel(channel)
+        .setRecipient(channel == CommandChannel.PUSH ? c.pushToken : c.email)
+        .setTemplate(template)
+        .setDeliverAfter(Instant.ofEpochMilli(deliverAfter))
+        .setExpiresAt(Instant.ofEpochMilli(deliverAfter).plus(policy.commandExpiry))
+        .setJourneyId(j.journeyId)
+        .setStep(step)
+        .setItems(items)
+        .setCartValue(Math.round(value * 100) / 100.0)
+        .setCurrency(currency)
+        .setFirstName(c.firstName)
+        .setLocale(c.locale)
+        .setTimeZone(zone.getId())
+        .setRecentlyViewed(viewed)
+        .build();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** Drops journeys that can neither send nor convert any more. */
+  private void prune(OrchestratorState s, long now) {
+    long window = policy.attributionWindow.toMillis();
+    Iterator<JourneyRecord> it = s.journeys.iterator();
+    while (it.hasNext()) {
+      JourneyRecord j = it.next();
+      if (!j.active && (j.converted || now > j.firstTouchAt + window)) {
+        it.remove();
+      }
+    }
+  }
+
+  private ZoneId zone(Contact c) {
+    try {
+      return c.timeZone == null ? policy.defaultTimeZone : ZoneId.of(c.timeZone);
+    } catch (RuntimeException e) {
+      return policy.defaultTimeZone;
+    }
+  }
+
+  private static Audit audit(String customer, JourneyRecord j, long at, Outcome outcome) {
+    return Audit.of(customer, at, outcome).journey(j.journeyId, j.episodeStartedAt);
+  }
+}
