@@ -66,8 +66,12 @@ public class JobConfig implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Records held per anonymous identifier while it has no owner. */
     public int anonymousBufferLimit = 200;
-    /** Held records older than this are dropped. */
-    public Duration anonymousBufferTtl = Duration.ofHours(24);
+    /**
+     * Held records older than this, measured from the record that releases them, are dropped. The
+     * default covers the recency limit plus the inactivity period, so that every cart that could
+     * still be decided is kept.
+     */
+    public Duration anonymousBufferTtl = Duration.ofHours(25);
     /** Identifier values that never link anything, compared case-insensitively. */
     public java.util.List<String> blockList = new java.util.ArrayList<>();
   }

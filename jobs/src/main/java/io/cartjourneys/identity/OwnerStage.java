@@ -5,11 +5,16 @@ import io.cartjourneys.avro.Outcome;
 import io.cartjourneys.model.Audit;
 import io.cartjourneys.model.Signal;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -42,6 +47,12 @@ public class OwnerStage extends KeyedProcessFunction<String, Signal, Signal> {
   private final int bufferLimit;
   private final long bufferTtlMillis;
 
+  private static final Comparator<Signal> ORDER =
+      Comparator.comparingInt(Signal::rank)
+          .thenComparingLong(s -> s.sequence)
+          .thenComparing(s -> s.id == null ? "" : s.id);
+
+  private transient MapState<Long, List<Signal>> pending;
   private transient ValueState<String> owner;
   private transient ListState<Signal> held;
   private transient ValueState<Integer> heldCount;
@@ -74,6 +85,11 @@ public class OwnerStage extends KeyedProcessFunction<String, Signal, Signal> {
   @Override
   public void open(OpenContext context) {
     owner = getRuntimeContext().getState(new ValueStateDescriptor<>("owner", String.class));
+    pending =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "pending", Types.LONG, new ListTypeInfo<>(Signal.class)));
     held = getRuntimeContext().getListState(new ListStateDescriptor<>("held", Signal.class));
     heldCount = getRuntimeContext().getState(new ValueStateDescriptor<>("held-count", Integer.class));
     var metrics = getRuntimeContext().getMetricGroup();
@@ -85,9 +101,42 @@ public class OwnerStage extends KeyedProcessFunction<String, Signal, Signal> {
   @Override
   public void processElement(Signal s, Context ctx, Collector<Signal> out) throws Exception {
     if (ctx.getCurrentKey().startsWith(PASS)) {
-      out.collect(s);
+      out.collect(s); // touches no state here, so its order does not matter
       return;
     }
+    long at = s.effectiveTime();
+    if (at <= ctx.timerService().currentWatermark()) {
+      handle(s, ctx, out);
+      return;
+    }
+    List<Signal> list = pending.get(at);
+    if (list == null) {
+      list = new ArrayList<>();
+    }
+    list.add(s);
+    pending.put(at, list);
+    ctx.timerService().registerEventTimeTimer(at);
+  }
+
+  /**
+   * Records of one identifier apply in event-time order, whatever order parallel upstream tasks
+   * delivered them in: a LOGOUT must end an association before a later anonymous event is
+   * attributed.
+   */
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<Signal> out) throws Exception {
+    List<Signal> list = pending.get(timestamp);
+    if (list == null) {
+      return;
+    }
+    pending.remove(timestamp);
+    list.sort(ORDER);
+    for (Signal s : list) {
+      handle(s, ctx, out);
+    }
+  }
+
+  private void handle(Signal s, Context ctx, Collector<Signal> out) throws Exception {
     String linkTo = linkTo(s);
     if (s.kind == Signal.Kind.LINK && !s.authenticated) {
       ctx.output(

@@ -1,0 +1,335 @@
+package io.cartjourneys.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cartjourneys.config.JobConfig;
+import io.cartjourneys.io.replay.ReplayInput;
+import io.cartjourneys.io.replay.ReplayRunner;
+import io.cartjourneys.model.Ids;
+import io.cartjourneys.model.SourceKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * One replay in which each customer exercises one rule of the product, so that a single job run
+ * checks many rules. Times are UTC on 2026-03-10 unless a test says otherwise; profiles are in UTC,
+ * whose quiet hours are 22:00-08:00.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JourneyRulesITCase {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String DAY = "2026-03-10T";
+
+  private Path dir;
+  private final List<String> events = new ArrayList<>();
+  private final List<String> profiles = new ArrayList<>();
+  private final List<String> links = new ArrayList<>();
+  private final List<String> feedback = new ArrayList<>();
+  private final List<String> lateEvents = new ArrayList<>();
+  private Path out;
+
+  @BeforeAll
+  void replay() throws Exception {
+    dir = Files.createTempDirectory("journey-rules");
+    // Web only, authenticated: email first touch, no follow-up.
+    profile("k-email", "OPTED_IN", "OPTED_IN", "UTC");
+    event("e1", "ADD_TO_CART", "10:00", "WEB", null, null, "k-email", true, "SKU-1", null);
+
+    // App user: push first; a purchase that arrives hours late still stops the follow-up.
+    profile("k-late-buy", "OPTED_IN", "OPTED_IN", "UTC");
+    event("l1", "LOGIN", "09:50", "MOBILE_APP", null, "d-late", "k-late-buy", true, null, "tok-late");
+    event("l2", "ADD_TO_CART", "10:00", "MOBILE_APP", null, "d-late", "k-late-buy", true, "SKU-2", null);
+    lateEvents.add(
+        eventJson("l3", "PURCHASE", "11:00", "MOBILE_APP", null, "d-late", "k-late-buy", true, "SKU-2", null));
+
+    // No consent on any channel: suppressed.
+    profile("k-noconsent", "OPTED_OUT", "UNKNOWN", "UTC");
+    event("n1", "ADD_TO_CART", "10:00", "WEB", null, null, "k-noconsent", true, "SKU-3", null);
+
+    // Erased before the decision: nothing is sent.
+    profile("k-erased", "OPTED_IN", "OPTED_IN", "UTC");
+    event("x1", "ADD_TO_CART", "10:00", "WEB", null, null, "k-erased", true, "SKU-4", null);
+    profiles.add(
+        "{\"customer_id\":\"k-erased\",\"updated_at\":\"" + DAY + "10:10:00Z\",\"deleted\":true}");
+
+    // Push, then TOKEN_INVALID feedback: the follow-up email is due at the feedback's time.
+    profile("k-token", "OPTED_IN", "OPTED_IN", "UTC");
+    event("t1", "LOGIN", "09:50", "MOBILE_APP", null, "d-token", "k-token", true, null, "tok-bad");
+    event("t2", "ADD_TO_CART", "10:00", "MOBILE_APP", null, "d-token", "k-token", true, "SKU-5", null);
+    String tokenJourney = Ids.journeyId("k-token", Instant.parse(DAY + "10:00:00Z").toEpochMilli());
+    feedback.add(
+        "{\"command_id\":\"" + Ids.commandId("k-token", tokenJourney, 1)
+            + "\",\"status\":\"TOKEN_INVALID\",\"occurred_at\":\"" + DAY + "10:45:00Z\"}");
+
+    // A second cart within the cooldown after a journey: suppressed.
+    profile("k-cooldown", "OPTED_IN", "OPTED_IN", "UTC");
+    event("c1", "ADD_TO_CART", "10:00", "WEB", null, null, "k-cooldown", true, "SKU-6", null);
+    event("c2", "PURCHASE", "11:00", "WEB", null, null, "k-cooldown", true, "SKU-6", null);
+    event("c3", "ADD_TO_CART", "12:00", "WEB", null, null, "k-cooldown", true, "SKU-7", null);
+
+    // Added and removed again: an empty cart is never abandoned.
+    profile("k-empty", "OPTED_IN", "OPTED_IN", "UTC");
+    event("r1", "ADD_TO_CART", "10:00", "WEB", null, null, "k-empty", true, "SKU-8", null);
+    event("r2", "REMOVE_FROM_CART", "10:05", "WEB", null, null, "k-empty", true, "SKU-8", null);
+
+    // New York evening: the email waits for 08:00 local (EDT, UTC-4, after 2026-03-08).
+    profile("k-newyork", "OPTED_IN", "OPTED_IN", "America/New_York");
+    event("ny1", "ADD_TO_CART", "02:00", "WEB", null, null, "k-newyork", true, "SKU-9", null);
+
+    // A purchase at the instant the follow-up is due wins.
+    profile("k-instant", "OPTED_IN", "OPTED_IN", "UTC");
+    event("i1", "LOGIN", "09:50", "MOBILE_APP", null, "d-instant", "k-instant", true, null, "tok-i");
+    event("i2", "ADD_TO_CART", "10:00", "MOBILE_APP", null, "d-instant", "k-instant", true, "SKU-10", null);
+    event("i3", "PURCHASE", "14:30", "WEB", null, null, "k-instant", true, "SKU-10", null);
+
+    // An anonymous cart that becomes known after the recency limit: not acted on.
+    profile("k-stale", "OPTED_IN", "OPTED_IN", "UTC");
+    event("s1", "ADD_TO_CART", "10:00", "WEB", "c-stale", null, null, false, "SKU-11", null);
+    event("s2", "LOGIN", "2026-03-11T10:20", "WEB", "c-stale", null, "k-stale", true, null, null);
+
+    // The same event delivered twice counts once.
+    profile("k-dup", "OPTED_IN", "OPTED_IN", "UTC");
+    event("dup1", "ADD_TO_CART", "10:00", "WEB", null, null, "k-dup", true, "SKU-12", null);
+    event("dup1", "ADD_TO_CART", "10:00", "WEB", null, null, "k-dup", true, "SKU-12", null);
+
+    // An unauthenticated link never joins a cookie to a customer.
+    profile("k-unauth", "OPTED_IN", "OPTED_IN", "UTC");
+    event("u1", "ADD_TO_CART", "10:00", "WEB", "c-unauth", null, null, false, "SKU-13", null);
+    links.add(
+        "{\"link_id\":\"lk-u\",\"occurred_at\":\"" + DAY + "10:01:00Z\",\"source\":\"form\","
+            + "\"authenticated\":false,\"identifiers\":{\"anonymous_id\":\"c-unauth\","
+            + "\"customer_id\":\"k-unauth\"}}");
+
+    // After LOGOUT the shared device's anonymous cart is no longer this customer's.
+    profile("k-logout", "OPTED_IN", "OPTED_IN", "UTC");
+    event("o1", "LOGIN", "09:00", "MOBILE_APP", null, "d-shared", "k-logout", true, null, "tok-o");
+    event("o2", "LOGOUT", "09:05", "MOBILE_APP", null, "d-shared", "k-logout", true, null, null);
+    event("o3", "ADD_TO_CART", "09:10", "MOBILE_APP", null, "d-shared", null, false, "SKU-14", null);
+
+    // Records the job cannot process at all.
+    events.add("{this is not json");
+    events.add("{\"event_id\":\"bad-1\",\"occurred_at\":\"" + DAY + "10:00:00Z\"}");
+    events.add(
+        "{\"event_id\":\"bad-2\",\"event_type\":\"TELEPORT\",\"occurred_at\":\"" + DAY + "10:00:00Z\"}");
+
+    // A late line makes the watermark run far ahead before the late purchase arrives.
+    event("tick", "PRODUCT_VIEW", "20:00", "WEB", "c-tick", null, null, false, "SKU-0", null);
+    events.addAll(lateEvents);
+
+    out = dir.resolve("out");
+    Path in = dir.resolve("in");
+    Files.createDirectories(in);
+    Files.write(in.resolve("events.jsonl"), events);
+    Files.write(in.resolve("profiles.jsonl"), sortedProfiles());
+    Files.write(in.resolve("links.jsonl"), links);
+    Files.write(in.resolve("feedback.jsonl"), feedback);
+    JobConfig config = JobConfig.load(null);
+    config.runtime.parallelism = 2;
+    ReplayRunner.run(
+        config,
+        new ReplayInput()
+            .with(SourceKind.EVENTS, in.resolve("events.jsonl"))
+            .with(SourceKind.PROFILES, in.resolve("profiles.jsonl"))
+            .with(SourceKind.LINKS, in.resolve("links.jsonl"))
+            .with(SourceKind.FEEDBACK, in.resolve("feedback.jsonl")),
+        out);
+  }
+
+  @Test
+  void webOnlyCustomerGetsOneEmailAndNoFollowUp() throws IOException {
+    assertThat(commands("email.jsonl", "k-email"))
+        .containsExactly("EMAIL step 1 at 2026-03-10T10:30:00Z to k-email@example.com");
+    assertThat(commands("push.jsonl", "k-email")).isEmpty();
+  }
+
+  @Test
+  void latePurchaseStopsTheFollowUpAndCountsAsConversion() throws IOException {
+    assertThat(commands("push.jsonl", "k-late-buy"))
+        .containsExactly("PUSH step 1 at 2026-03-10T10:30:00Z to tok-late");
+    assertThat(commands("email.jsonl", "k-late-buy")).isEmpty();
+    assertThat(lines("conversions.jsonl", "k-late-buy"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.path("millis_since_first_touch").asLong()).isEqualTo(1_800_000));
+  }
+
+  @Test
+  void noConsentMeansNoMessageAndAnAuditedReason() throws IOException {
+    assertThat(commands("push.jsonl", "k-noconsent")).isEmpty();
+    assertThat(commands("email.jsonl", "k-noconsent")).isEmpty();
+    assertThat(outcomes("k-noconsent")).contains("SUPPRESSED:no-contactable-channel");
+  }
+
+  @Test
+  void erasedPersonGetsNothing() throws IOException {
+    assertThat(commands("email.jsonl", "k-erased")).isEmpty();
+    assertThat(outcomes("k-erased")).contains("EXITED:erased");
+  }
+
+  @Test
+  void invalidTokenMakesTheFollowUpEmailDueAtOnce() throws IOException {
+    assertThat(commands("push.jsonl", "k-token"))
+        .containsExactly("PUSH step 1 at 2026-03-10T10:30:00Z to tok-bad");
+    assertThat(commands("email.jsonl", "k-token"))
+        .containsExactly("EMAIL step 2 at 2026-03-10T10:45:00Z to k-token@example.com");
+  }
+
+  @Test
+  void secondCartInsideTheCooldownIsSuppressed() throws IOException {
+    assertThat(commands("email.jsonl", "k-cooldown"))
+        .containsExactly("EMAIL step 1 at 2026-03-10T10:30:00Z to k-cooldown@example.com");
+    assertThat(outcomes("k-cooldown")).contains("SUPPRESSED:cooldown", "CONVERTED:null");
+  }
+
+  @Test
+  void emptiedCartIsNeverAbandoned() throws IOException {
+    assertThat(commands("email.jsonl", "k-empty")).isEmpty();
+    assertThat(outcomes("k-empty")).contains("SUPPRESSED:cart-empty");
+  }
+
+  @Test
+  void quietHoursUseTheProfileZone() throws IOException {
+    assertThat(commands("email.jsonl", "k-newyork"))
+        .containsExactly("EMAIL step 1 at 2026-03-10T12:00:00Z to k-newyork@example.com");
+  }
+
+  @Test
+  void purchaseAtTheSameInstantAsTheFollowUpWins() throws IOException {
+    assertThat(commands("push.jsonl", "k-instant")).hasSize(1);
+    assertThat(commands("email.jsonl", "k-instant")).isEmpty();
+  }
+
+  @Test
+  void cartOlderThanTheRecencyLimitWhenTheyBecomeKnownIsIgnored() throws IOException {
+    assertThat(commands("email.jsonl", "k-stale")).isEmpty();
+    assertThat(outcomes("k-stale")).contains("SUPPRESSED:cart-too-old");
+  }
+
+  @Test
+  void duplicateEventCountsOnce() throws IOException {
+    assertThat(lines("email.jsonl", "k-dup"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.path("items").get(0).path("quantity").asInt()).isEqualTo(1));
+  }
+
+  @Test
+  void unauthenticatedLinkIsRejectedAndLinksNothing() throws IOException {
+    assertThat(commands("email.jsonl", "k-unauth")).isEmpty();
+    assertThat(allLines("decisions.jsonl"))
+        .anySatisfy(
+            d -> {
+              assertThat(d.path("outcome").asText()).isEqualTo("REJECTED_LINK");
+              assertThat(d.path("reason").asText()).isEqualTo("unauthenticated-link");
+            });
+  }
+
+  @Test
+  void logoutEndsTheDeviceAssociation() throws IOException {
+    assertThat(commands("push.jsonl", "k-logout")).isEmpty();
+    assertThat(commands("email.jsonl", "k-logout")).isEmpty();
+  }
+
+  @Test
+  void undecodableRecordsAreDeadLetteredWithTheirReason() throws IOException {
+    assertThat(allLines("dead-letters.jsonl"))
+        .extracting(d -> d.path("reason").asText())
+        .containsExactlyInAnyOrder("invalid-json", "missing-event-type", "unknown-event-type");
+    assertThat(allLines("dead-letters.jsonl"))
+        .extracting(d -> d.path("payload_text").asText())
+        .contains("{this is not json");
+  }
+
+  // ------------------------------------------------------------------ input builders
+
+  private void profile(String id, String email, String push, String zone) {
+    profiles.add(
+        "{\"customer_id\":\"" + id + "\",\"emails\":[\" " + id.toUpperCase() + "@Example.com\"],"
+            + "\"first_name\":\"F\",\"locale\":\"en\",\"time_zone\":\"" + zone + "\","
+            + "\"consent\":{\"email\":\"" + email + "\",\"push\":\"" + push + "\"},"
+            + "\"updated_at\":\"2026-03-01T00:00:00Z\",\"deleted\":false}");
+  }
+
+  private List<String> sortedProfiles() {
+    // Deletions carry a later updated_at; keep the file in time order.
+    List<String> sorted = new ArrayList<>(profiles);
+    sorted.sort((a, b) -> Boolean.compare(a.contains("\"deleted\":true"), b.contains("\"deleted\":true")));
+    return sorted;
+  }
+
+  private void event(
+      String id, String type, String time, String channel, String cookie, String device,
+      String customer, boolean auth, String sku, String token) {
+    events.add(eventJson(id, type, time, channel, cookie, device, customer, auth, sku, token));
+  }
+
+  private static String eventJson(
+      String id, String type, String time, String channel, String cookie, String device,
+      String customer, boolean auth, String sku, String token) {
+    String when = time.contains("T") ? time + ":00Z" : DAY + time + ":00Z";
+    StringBuilder b = new StringBuilder("{");
+    b.append("\"event_id\":\"").append(id).append("\",\"event_type\":\"").append(type)
+        .append("\",\"occurred_at\":\"").append(when).append("\",\"channel\":\"").append(channel)
+        .append("\",\"authenticated\":").append(auth);
+    if (cookie != null) {
+      b.append(",\"anonymous_id\":\"").append(cookie).append('"');
+    }
+    if (device != null) {
+      b.append(",\"device_id\":\"").append(device).append('"');
+    }
+    if (customer != null) {
+      b.append(",\"customer_id\":\"").append(customer).append('"');
+    }
+    if (token != null) {
+      b.append(",\"push_token\":\"").append(token).append('"');
+    }
+    if (sku != null) {
+      b.append(",\"items\":[{\"sku\":\"").append(sku)
+          .append("\",\"name\":\"n\",\"price\":10.0,\"currency\":\"EUR\",\"quantity\":1}]");
+    }
+    return b.append('}').toString();
+  }
+
+  // ------------------------------------------------------------------ output readers
+
+  private List<JsonNode> allLines(String file) throws IOException {
+    List<JsonNode> result = new ArrayList<>();
+    for (String line : Files.readAllLines(out.resolve(file))) {
+      if (!line.isBlank()) {
+        result.add(JSON.readTree(line));
+      }
+    }
+    return result;
+  }
+
+  private List<JsonNode> lines(String file, String customer) throws IOException {
+    return allLines(file).stream()
+        .filter(n -> customer.equals(n.path("customer_id").asText()))
+        .collect(Collectors.toList());
+  }
+
+  private List<String> commands(String file, String customer) throws IOException {
+    return lines(file, customer).stream()
+        .map(
+            c ->
+                c.path("channel").asText() + " step " + c.path("step").asInt() + " at "
+                    + OffsetDateTime.parse(c.path("deliver_after").asText()).toInstant()
+                    + " to " + c.path("recipient").asText())
+        .collect(Collectors.toList());
+  }
+
+  private List<String> outcomes(String customer) throws IOException {
+    return lines("decisions.jsonl", customer).stream()
+        .map(d -> d.path("outcome").asText() + ":" + d.path("reason").asText(null))
+        .collect(Collectors.toList());
+  }
+}
