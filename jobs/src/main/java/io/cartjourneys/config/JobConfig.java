@@ -74,6 +74,15 @@ public class JobConfig implements Serializable {
     public Duration anonymousBufferTtl = Duration.ofHours(25);
     /** Identifier values that never link anything, compared case-insensitively. */
     public java.util.List<String> blockList = new java.util.ArrayList<>();
+    /** Region for phone numbers written without a country code (ISO 3166 alpha-2). */
+    public String defaultPhoneRegion = "US";
+    /** Per-person limits: links beyond these are rejected with an audit record. */
+    public int maxEmailsPerPerson = 5;
+    public int maxPhonesPerPerson = 5;
+    public int maxDevicesPerPerson = 20;
+    public int maxCookiesPerPerson = 100;
+    /** A device or cookie not seen authenticated for this long stops counting towards a limit. */
+    public Duration limitWindow = Duration.ofDays(90);
   }
 
   /** Event time. */
@@ -170,6 +179,10 @@ public class JobConfig implements Serializable {
     require(journey.holdoutPercent >= 0 && journey.holdoutPercent <= 100, "journey.holdout-percent must be within 0..100");
     require(journey.recentlyViewedLimit >= 0, "journey.recently-viewed-limit must not be negative");
     require(identity.anonymousBufferLimit > 0, "identity.anonymous-buffer-limit must be positive");
+    require(identity.maxEmailsPerPerson > 0, "identity.max-emails-per-person must be positive");
+    require(identity.maxPhonesPerPerson > 0, "identity.max-phones-per-person must be positive");
+    require(identity.maxDevicesPerPerson > 0, "identity.max-devices-per-person must be positive");
+    require(identity.maxCookiesPerPerson > 0, "identity.max-cookies-per-person must be positive");
     require(!time.watermarkLag.isNegative(), "time.watermark-lag must not be negative");
     require(runtime.parallelism > 0, "runtime.parallelism must be positive");
     require(

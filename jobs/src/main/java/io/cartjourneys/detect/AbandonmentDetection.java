@@ -9,7 +9,9 @@ import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Finds cart changes that were followed by no further cart change and no purchase for the
@@ -49,18 +51,35 @@ public final class AbandonmentDetection {
         .within(inactivity);
   }
 
+  /** Cart activity that reached CEP behind the watermark, which CEP does not match. */
+  static final OutputTag<Signal> LATE = new OutputTag<>("late-cart-activity") {};
+
   public static DataStream<Signal> candidates(DataStream<Signal> signals, Duration inactivity) {
     DataStream<Signal> cartActivity =
         signals
             .filter(s -> s.isCartChange() || s.isPurchase())
             .uid("detect-cart-activity")
             .name("Detect: cart changes and purchases");
-    return CEP.pattern(
-            cartActivity.keyBy(AbandonmentDetection::identifierKey), pattern(inactivity))
-        .inEventTime()
-        .process(new ToCandidate(inactivity.toMillis()))
-        .uid("detect-abandonment")
-        .name("Detect: cart change, then no activity (CEP)");
+    SingleOutputStreamOperator<Signal> matched =
+        CEP.pattern(cartActivity.keyBy(AbandonmentDetection::identifierKey), pattern(inactivity))
+            .inEventTime()
+            .sideOutputLateData(LATE)
+            .process(new ToCandidate(inactivity.toMillis()))
+            .uid("detect-abandonment")
+            .name("Detect: cart change, then no activity (CEP)");
+    // A late cart change (a mobile batch hours behind, say) still counts: it becomes a candidate
+    // of its own. The decide stage drops it when a later change or a purchase of the same person
+    // supersedes it, which is what CEP would have concluded had the change arrived in time.
+    DataStream<Signal> late =
+        matched
+            .getSideOutput(LATE)
+            .filter(Signal::isCartChange)
+            .uid("detect-late-filter")
+            .name("Detect: late cart changes")
+            .map(c -> ToCandidate.candidate(c, inactivity.toMillis()))
+            .uid("detect-late-candidates")
+            .name("Detect: candidates for late cart changes");
+    return matched.union(late);
   }
 
   static final class ToCandidate extends PatternProcessFunction<Signal, Signal> {
@@ -73,7 +92,10 @@ public final class AbandonmentDetection {
 
     @Override
     public void processMatch(Map<String, List<Signal>> match, Context ctx, Collector<Signal> out) {
-      Signal change = match.get("change").get(0);
+      out.collect(candidate(match.get("change").get(0), inactivityMillis));
+    }
+
+    static Signal candidate(Signal change, long inactivityMillis) {
       Signal c = new Signal();
       c.kind = Signal.Kind.CANDIDATE;
       c.id = "candidate:" + change.id;
@@ -87,7 +109,7 @@ public final class AbandonmentDetection {
       c.customerId = change.customerId;
       c.authenticated = change.authenticated;
       c.resolvedCustomer = change.resolvedCustomer;
-      out.collect(c);
+      return c;
     }
   }
 }

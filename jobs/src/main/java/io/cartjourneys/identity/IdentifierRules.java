@@ -1,5 +1,8 @@
 package io.cartjourneys.identity;
 
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber;
 import java.io.Serializable;
 import java.util.HashSet;
 import java.util.List;
@@ -16,11 +19,47 @@ public final class IdentifierRules implements Serializable {
       Set.of("", "null", "undefined", "unknown", "none", "nil", "nan", "n/a", "0", "-1", "anonymous");
 
   private final Set<String> blocked = new HashSet<>();
+  private final String defaultRegion;
 
-  public IdentifierRules(List<String> blockList) {
+  public IdentifierRules(List<String> blockList, String defaultPhoneRegion) {
     for (String b : blockList) {
       blocked.add(b.trim().toLowerCase(Locale.ROOT));
     }
+    this.defaultRegion = defaultPhoneRegion;
+  }
+
+  public IdentifierRules(List<String> blockList) {
+    this(blockList, "US");
+  }
+
+  /**
+   * The phone number in E.164 form, or null when it is not a valid number. Numbers without a
+   * country code are read in the configured default region.
+   */
+  public String normalizePhone(String raw) {
+    if (raw == null || rejectReason(raw) != null) {
+      return null;
+    }
+    PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+    try {
+      Phonenumber.PhoneNumber number = util.parse(raw.trim(), defaultRegion);
+      if (!util.isValidNumber(number)) {
+        return null;
+      }
+      String e164 = util.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+      return blocked.contains(e164) ? null : e164;
+    } catch (NumberParseException e) {
+      return null;
+    }
+  }
+
+  /** Null when the phone is usable, else the reason it is refused. */
+  public String rejectPhone(String raw) {
+    String r = rejectReason(raw);
+    if (r != null) {
+      return r;
+    }
+    return normalizePhone(raw) == null ? "malformed-phone" : null;
   }
 
   /** Null when the value is usable, else the reason it is refused. */

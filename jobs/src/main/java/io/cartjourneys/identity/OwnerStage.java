@@ -5,19 +5,13 @@ import io.cartjourneys.avro.Outcome;
 import io.cartjourneys.model.Audit;
 import io.cartjourneys.model.Signal;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -31,28 +25,22 @@ import org.apache.flink.util.OutputTag;
  * as someone else, from then on; LOGOUT ends the association. Records pass through in both stages
  * so that each stage sees every link it needs.
  */
-public class OwnerStage extends KeyedProcessFunction<String, Signal, Signal> {
+public class OwnerStage extends EventTimeOrdered<Signal> {
   private static final long serialVersionUID = 1L;
   public static final OutputTag<Decision> AUDIT = new OutputTag<>("owner-audit") {};
 
   /** Which identifier this stage owns. */
   public enum Level {
+    /** Emails and phones from CRM profiles, pointing at their customer. */
+    CONTACT,
     COOKIE,
     DEVICE
   }
-
-  private static final String PASS = "~";
 
   private final Level level;
   private final int bufferLimit;
   private final long bufferTtlMillis;
 
-  private static final Comparator<Signal> ORDER =
-      Comparator.comparingInt(Signal::rank)
-          .thenComparingLong(s -> s.sequence)
-          .thenComparing(s -> s.id == null ? "" : s.id);
-
-  private transient MapState<Long, List<Signal>> pending;
   private transient ValueState<String> owner;
   private transient ListState<Signal> held;
   private transient ValueState<Integer> heldCount;
@@ -68,6 +56,21 @@ public class OwnerStage extends KeyedProcessFunction<String, Signal, Signal> {
 
   /** The key of a record at the given stage: the identifier it depends on, or a pass-through key. */
   public static String key(Level level, Signal s) {
+    if (level == Level.CONTACT) {
+      if (s.contactKey != null) {
+        return s.contactKey;
+      }
+      boolean linking = s.kind == Signal.Kind.EVENT || s.kind == Signal.Kind.LINK;
+      if (linking && s.authenticated && s.customerId == null) {
+        if (s.email != null) {
+          return "e:" + s.email;
+        }
+        if (s.phone != null) {
+          return "p:" + s.phone;
+        }
+      }
+      return PASS + (s.resolvedCustomer != null ? s.resolvedCustomer : s.id);
+    }
     if (s.kind == Signal.Kind.EVENT || s.kind == Signal.Kind.LINK || s.kind == Signal.Kind.CANDIDATE) {
       if (level == Level.COOKIE && s.anonymousId != null) {
         return "a:" + s.anonymousId;
@@ -83,13 +86,9 @@ public class OwnerStage extends KeyedProcessFunction<String, Signal, Signal> {
   }
 
   @Override
-  public void open(OpenContext context) {
+  public void open(OpenContext context) throws Exception {
+    super.open(context);
     owner = getRuntimeContext().getState(new ValueStateDescriptor<>("owner", String.class));
-    pending =
-        getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "pending", Types.LONG, new ListTypeInfo<>(Signal.class)));
     held = getRuntimeContext().getListState(new ListStateDescriptor<>("held", Signal.class));
     heldCount = getRuntimeContext().getState(new ValueStateDescriptor<>("held-count", Integer.class));
     var metrics = getRuntimeContext().getMetricGroup();
@@ -99,44 +98,16 @@ public class OwnerStage extends KeyedProcessFunction<String, Signal, Signal> {
   }
 
   @Override
-  public void processElement(Signal s, Context ctx, Collector<Signal> out) throws Exception {
-    if (ctx.getCurrentKey().startsWith(PASS)) {
-      out.collect(s); // touches no state here, so its order does not matter
-      return;
-    }
-    long at = s.effectiveTime();
-    if (at <= ctx.timerService().currentWatermark()) {
-      handle(s, ctx, out);
-      return;
-    }
-    List<Signal> list = pending.get(at);
-    if (list == null) {
-      list = new ArrayList<>();
-    }
-    list.add(s);
-    pending.put(at, list);
-    ctx.timerService().registerEventTimeTimer(at);
+  protected void pass(Signal s, Collector<Signal> out) {
+    out.collect(s);
   }
 
-  /**
-   * Records of one identifier apply in event-time order, whatever order parallel upstream tasks
-   * delivered them in: a LOGOUT must end an association before a later anonymous event is
-   * attributed.
-   */
   @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<Signal> out) throws Exception {
-    List<Signal> list = pending.get(timestamp);
-    if (list == null) {
+  protected void handle(Signal s, Context ctx, Collector<Signal> out) throws Exception {
+    if (level == Level.CONTACT) {
+      handleContact(s, out);
       return;
     }
-    pending.remove(timestamp);
-    list.sort(ORDER);
-    for (Signal s : list) {
-      handle(s, ctx, out);
-    }
-  }
-
-  private void handle(Signal s, Context ctx, Collector<Signal> out) throws Exception {
     String linkTo = linkTo(s);
     if (s.kind == Signal.Kind.LINK && !s.authenticated) {
       ctx.output(
@@ -187,6 +158,34 @@ public class OwnerStage extends KeyedProcessFunction<String, Signal, Signal> {
     hold(s);
   }
 
+  /**
+   * An email or phone points at the customer whose CRM profile lists it last. Authenticated
+   * records that name only an email or phone take that customer as theirs, so that they link
+   * their anonymous identifiers downstream as if they had named the customer.
+   */
+  private void handleContact(Signal s, Collector<Signal> out) throws Exception {
+    if (s.contactKey != null) {
+      if (s.deleted) {
+        owner.clear();
+        return;
+      }
+      String target = "c:" + s.customerId;
+      String previous = owner.value();
+      owner.update(target);
+      if (!target.equals(previous)) {
+        release(target, s.time, out);
+      }
+      return;
+    }
+    String current = owner.value();
+    if (current != null) {
+      resolveWith(s, current);
+      out.collect(s);
+      return;
+    }
+    hold(s);
+  }
+
   /** The owner an authenticated record gives this stage's identifier, or null. */
   private String linkTo(Signal s) {
     if (!s.authenticated || s.kind == Signal.Kind.CANDIDATE || s.isEvent("LOGOUT")) {
@@ -201,9 +200,12 @@ public class OwnerStage extends KeyedProcessFunction<String, Signal, Signal> {
     return null;
   }
 
-  private static void resolveWith(Signal s, String target) {
+  private void resolveWith(Signal s, String target) {
     if (target.startsWith("c:")) {
       s.resolvedCustomer = target.substring(2);
+      if (level == Level.CONTACT) {
+        s.customerId = s.resolvedCustomer;
+      }
     } else if (target.startsWith("d:")) {
       s.resolvedDevice = target.substring(2);
     }

@@ -23,11 +23,15 @@ public class SanitizeFunction extends ProcessFunction<Signal, Signal> {
   public static final OutputTag<Decision> AUDIT = new OutputTag<>("identity-audit") {};
 
   private final IdentifierRules rules;
+  private final int maxEmails;
+  private final int maxPhones;
   private transient Counter dropped;
   private transient Counter unattributed;
 
-  public SanitizeFunction(IdentifierRules rules) {
+  public SanitizeFunction(IdentifierRules rules, int maxEmails, int maxPhones) {
     this.rules = rules;
+    this.maxEmails = maxEmails;
+    this.maxPhones = maxPhones;
   }
 
   @Override
@@ -43,14 +47,46 @@ public class SanitizeFunction extends ProcessFunction<Signal, Signal> {
         s.resolvedCustomer = s.customerId;
         List<String> emails = new ArrayList<>();
         for (String e : s.emails) {
-          if (rules.rejectEmail(e) == null) {
-            emails.add(IdentifierRules.normalizeEmail(e));
+          String reason = rules.rejectEmail(e);
+          String normalized = IdentifierRules.normalizeEmail(e);
+          if (reason != null) {
+            reject(s, "email", reason, ctx);
+          } else if (emails.contains(normalized)) {
+            continue;
+          } else if (emails.size() >= maxEmails) {
+            reject(s, "email", "per-person-limit", ctx);
           } else {
-            reject(s, "email", rules.rejectEmail(e), ctx);
+            emails.add(normalized);
           }
         }
         s.emails = emails;
+        List<String> phones = new ArrayList<>();
+        for (String p : s.phones) {
+          String reason = rules.rejectPhone(p);
+          String normalized = rules.normalizePhone(p);
+          if (reason != null) {
+            reject(s, "phone", reason, ctx);
+          } else if (phones.contains(normalized)) {
+            continue;
+          } else if (phones.size() >= maxPhones) {
+            reject(s, "phone", "per-person-limit", ctx);
+          } else {
+            phones.add(normalized);
+          }
+        }
+        s.phones = phones;
         out.collect(s);
+        // One copy per contact feeds the email and phone index.
+        for (String e : emails) {
+          Signal index = s.copy();
+          index.contactKey = "e:" + e;
+          out.collect(index);
+        }
+        for (String p : phones) {
+          Signal index = s.copy();
+          index.contactKey = "p:" + p;
+          out.collect(index);
+        }
       }
       case FEEDBACK -> {
         s.resolvedCustomer = Ids.customerOfCommand(s.commandId);
@@ -71,7 +107,10 @@ public class SanitizeFunction extends ProcessFunction<Signal, Signal> {
         s.deviceId = clean(s, "device_id", s.deviceId, rules.rejectReason(s.deviceId), ctx);
         s.anonymousId =
             clean(s, "anonymous_id", s.anonymousId, rules.rejectReason(s.anonymousId), ctx);
-        s.phone = clean(s, "phone", s.phone, rules.rejectReason(s.phone), ctx);
+        s.phone = clean(s, "phone", s.phone, rules.rejectPhone(s.phone), ctx);
+        if (s.phone != null) {
+          s.phone = rules.normalizePhone(s.phone);
+        }
         s.email = clean(s, "email", s.email, rules.rejectEmail(s.email), ctx);
         if (s.email != null) {
           s.email = IdentifierRules.normalizeEmail(s.email);

@@ -54,6 +54,12 @@ public class Signal {
   /** For abandonment candidates: the last cart change the candidate covers, epoch ms. */
   public long lastChangeAt;
 
+  /**
+   * Set on the per-contact copies of a profile that feed the email and phone index: {@code e:} or
+   * {@code p:} followed by the normalised address. Null on every other record.
+   */
+  public String contactKey;
+
   /** The customer the identity stages resolved this record to; null while unresolved. */
   public String resolvedCustomer;
 
@@ -135,6 +141,7 @@ public class Signal {
     s.commandId = commandId;
     s.status = status;
     s.lastChangeAt = lastChangeAt;
+    s.contactKey = contactKey;
     s.resolvedCustomer = resolvedCustomer;
     s.resolvedDevice = resolvedDevice;
     s.resolvedAt = resolvedAt;

@@ -7,6 +7,7 @@ import io.cartjourneys.decide.PersonDecider;
 import io.cartjourneys.detect.AbandonmentDetection;
 import io.cartjourneys.identity.DedupeFunction;
 import io.cartjourneys.identity.IdentifierRules;
+import io.cartjourneys.identity.LinkLimits;
 import io.cartjourneys.identity.OwnerStage;
 import io.cartjourneys.identity.SanitizeFunction;
 import io.cartjourneys.ingest.IngestFunction;
@@ -22,8 +23,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * The one definition of the job graph. Every mode builds it with its own input stream and sinks:
  *
  * <pre>
- * raw records -> ingest -> dedupe -> identity (cookies -> devices) -> decide -> orchestrate
- *                      \-> abandonment detection (CEP) -/
+ * raw records -> ingest -> sanitize -> dedupe -> identity: contacts -> per-person limits
+ *   -> identity: cookies -> identity: devices -> decide -> orchestrate
+ * with abandonment detection (CEP) branching off after dedupe and joining at the contacts stage.
  * </pre>
  */
 public final class JourneyTopology {
@@ -51,7 +53,12 @@ public final class JourneyTopology {
 
     SingleOutputStreamOperator<Signal> sanitized =
         timed
-            .process(new SanitizeFunction(new IdentifierRules(config.identity.blockList)))
+            .process(
+                new SanitizeFunction(
+                    new IdentifierRules(
+                        config.identity.blockList, config.identity.defaultPhoneRegion),
+                    config.identity.maxEmailsPerPerson,
+                    config.identity.maxPhonesPerPerson))
             .uid("identity-sanitize")
             .name("Identity: drop unusable identifiers");
 
@@ -67,9 +74,25 @@ public final class JourneyTopology {
 
     int limit = config.identity.anonymousBufferLimit;
     long ttl = config.identity.anonymousBufferTtl.toMillis();
-    SingleOutputStreamOperator<Signal> byCookie =
+    SingleOutputStreamOperator<Signal> byContact =
         deduped
             .union(candidates)
+            .keyBy(s -> OwnerStage.key(OwnerStage.Level.CONTACT, s))
+            .process(new OwnerStage(OwnerStage.Level.CONTACT, limit, ttl))
+            .uid("identity-contacts")
+            .name("Identity: emails and phones");
+    SingleOutputStreamOperator<Signal> limited =
+        byContact
+            .keyBy(LinkLimits::key)
+            .process(
+                new LinkLimits(
+                    config.identity.maxDevicesPerPerson,
+                    config.identity.maxCookiesPerPerson,
+                    config.identity.limitWindow))
+            .uid("identity-limits")
+            .name("Identity: per-person link limits");
+    SingleOutputStreamOperator<Signal> byCookie =
+        limited
             .keyBy(s -> OwnerStage.key(OwnerStage.Level.COOKIE, s))
             .process(new OwnerStage(OwnerStage.Level.COOKIE, limit, ttl))
             .uid("identity-cookies")
@@ -83,7 +106,11 @@ public final class JourneyTopology {
 
     DataStream<Signal> owned =
         byDevice
-            .filter(s -> s.resolvedCustomer != null && s.kind != Signal.Kind.LINK)
+            .filter(
+                s ->
+                    s.resolvedCustomer != null
+                        && s.kind != Signal.Kind.LINK
+                        && s.contactKey == null)
             .uid("identity-owned")
             .name("Identity: records with a known customer");
 
@@ -108,6 +135,8 @@ public final class JourneyTopology {
         orchestrated.union(
             decided.getSideOutput(PersonDecider.DECISIONS),
             sanitized.getSideOutput(SanitizeFunction.AUDIT),
+            byContact.getSideOutput(OwnerStage.AUDIT),
+            limited.getSideOutput(LinkLimits.AUDIT),
             byCookie.getSideOutput(OwnerStage.AUDIT),
             byDevice.getSideOutput(OwnerStage.AUDIT)));
   }

@@ -123,6 +123,7 @@ class JourneyRulesITCase {
     events.add(
         "{\"event_id\":\"bad-2\",\"event_type\":\"TELEPORT\",\"occurred_at\":\"" + DAY + "10:00:00Z\"}");
 
+    events.sort(java.util.Comparator.comparing(JourneyRulesITCase::occurredAt));
     // A late line makes the watermark run far ahead before the late purchase arrives.
     event("tick", "PRODUCT_VIEW", "20:00", "WEB", "c-tick", null, null, false, "SKU-0", null);
     events.addAll(lateEvents);
@@ -297,6 +298,14 @@ class JourneyRulesITCase {
           .append("\",\"name\":\"n\",\"price\":10.0,\"currency\":\"EUR\",\"quantity\":1}]");
     }
     return b.append('}').toString();
+  }
+
+  private static String occurredAt(String line) {
+    try {
+      return Instant.parse(JSON.readTree(line).path("occurred_at").asText()).toString();
+    } catch (Exception e) {
+      return ""; // undecodable lines go first
+    }
   }
 
   // ------------------------------------------------------------------ output readers

@@ -1,0 +1,115 @@
+package io.cartjourneys.identity;
+
+import io.cartjourneys.avro.Decision;
+import io.cartjourneys.avro.Outcome;
+import io.cartjourneys.model.Audit;
+import io.cartjourneys.model.Signal;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Caps how many devices and cookies one customer can collect, keyed by customer ahead of the
+ * cookie and device stages. A shared kiosk or a bot replaying one login on thousands of cookies
+ * would otherwise pull them all into one person. An identifier over the limit is removed from the
+ * record, with an audit record, so that it links nothing; the rest of the record still counts.
+ */
+public class LinkLimits extends EventTimeOrdered<Signal> {
+  private static final long serialVersionUID = 1L;
+  public static final OutputTag<Decision> AUDIT = new OutputTag<>("limits-audit") {};
+
+  private final int maxDevices;
+  private final int maxCookies;
+  private final long windowMillis;
+  private transient MapState<String, Long> devices;
+  private transient MapState<String, Long> cookies;
+  private transient Counter rejected;
+
+  public LinkLimits(int maxDevices, int maxCookies, Duration window) {
+    this.maxDevices = maxDevices;
+    this.maxCookies = maxCookies;
+    this.windowMillis = window.toMillis();
+  }
+
+  /** Records that would create a link are keyed by their customer; the rest pass through. */
+  public static String key(Signal s) {
+    boolean linking = s.kind == Signal.Kind.EVENT || s.kind == Signal.Kind.LINK;
+    if (linking
+        && s.authenticated
+        && s.customerId != null
+        && !s.isEvent("LOGOUT")
+        && (s.deviceId != null || s.anonymousId != null)) {
+      return "c:" + s.customerId;
+    }
+    return PASS + s.id;
+  }
+
+  @Override
+  public void open(OpenContext context) throws Exception {
+    super.open(context);
+    devices = getRuntimeContext().getMapState(new MapStateDescriptor<>("devices", Types.STRING, Types.LONG));
+    cookies = getRuntimeContext().getMapState(new MapStateDescriptor<>("cookies", Types.STRING, Types.LONG));
+    rejected = getRuntimeContext().getMetricGroup().counter("linksRejectedOverLimit");
+  }
+
+  @Override
+  protected void pass(Signal s, Collector<Signal> out) {
+    out.collect(s);
+  }
+
+  @Override
+  protected void handle(Signal s, Context ctx, Collector<Signal> out) throws Exception {
+    if (s.deviceId != null && !admit(devices, s.deviceId, s.time, maxDevices)) {
+      reject(s, "device_id", ctx);
+      s.deviceId = null;
+    }
+    if (s.anonymousId != null && !admit(cookies, s.anonymousId, s.time, maxCookies)) {
+      reject(s, "anonymous_id", ctx);
+      s.anonymousId = null;
+    }
+    out.collect(s);
+  }
+
+  /** Records the identifier as the customer's unless that would exceed the limit. */
+  private boolean admit(MapState<String, Long> seen, String id, long time, int limit)
+      throws Exception {
+    Long last = seen.get(id);
+    if (last != null) {
+      seen.put(id, Math.max(last, time));
+      return true;
+    }
+    int live = 0;
+    Iterator<Map.Entry<String, Long>> it = seen.iterator();
+    while (it.hasNext()) {
+      Map.Entry<String, Long> e = it.next();
+      if (e.getValue() < time - windowMillis) {
+        it.remove();
+      } else {
+        live++;
+      }
+    }
+    if (live >= limit) {
+      return false;
+    }
+    seen.put(id, time);
+    return true;
+  }
+
+  private void reject(Signal s, String field, Context ctx) {
+    rejected.inc();
+    ctx.output(
+        AUDIT,
+        Audit.of(s.customerId, s.time, Outcome.REJECTED_LINK)
+            .reason("per-person-limit")
+            .fact("identifier_kind", field)
+            .fact("record_id", s.id)
+            .build());
+  }
+}
