@@ -8,8 +8,14 @@ import java.util.List;
 public class JourneyEvent {
   public Type type;
   public String customerId;
-  /** When it happened, epoch ms. */
+  /** When it happened, epoch ms: the purchase's or feedback's own time, say. */
   public long time;
+
+  /**
+   * When the orchestrator applies it, epoch ms: the order time of the record that caused it. Equal
+   * to {@link #time} unless that record was late or held.
+   */
+  public long at;
 
   // START
   public String journeyId;
@@ -50,6 +56,7 @@ public class JourneyEvent {
     e.type = type;
     e.customerId = customerId;
     e.time = time;
+    e.at = time;
     return e;
   }
 }

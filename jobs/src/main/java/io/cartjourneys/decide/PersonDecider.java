@@ -80,11 +80,12 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
 
   @Override
   public void processElement(Signal s, Context ctx, Collector<JourneyEvent> out) throws Exception {
-    long at = s.effectiveTime();
+    long at = s.orderTime();
     if (at <= ctx.timerService().currentWatermark()) {
+      // Not expected: order times lie ahead of the watermark (see Signal#orderTime).
       lateApplied.inc();
       PersonState p = load();
-      apply(p, s, ctx.getCurrentKey(), Math.max(at, ctx.timerService().currentWatermark()), ctx, out);
+      apply(p, s, ctx.getCurrentKey(), at, ctx, out);
       state.update(p);
       return;
     }
@@ -125,11 +126,23 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
       long now,
       KeyedProcessFunction<String, Signal, JourneyEvent>.Context ctx,
       Collector<JourneyEvent> out) {
+    // Everything emitted while applying this record is ordered downstream at its order time.
+    Collector<JourneyEvent> stamped =
+        new Collector<>() {
+          @Override
+          public void collect(JourneyEvent e) {
+            e.at = now;
+            out.collect(e);
+          }
+
+          @Override
+          public void close() {}
+        };
     switch (s.kind) {
-      case PROFILE -> applyProfile(p, s, customer, ctx, out);
-      case EVENT -> applyEvent(p, s, customer, out);
-      case FEEDBACK -> applyFeedback(p, s, customer, out);
-      case CANDIDATE -> decide(p, s, customer, now, ctx, out);
+      case PROFILE -> applyProfile(p, s, customer, ctx, stamped);
+      case EVENT -> applyEvent(p, s, customer, stamped);
+      case FEEDBACK -> applyFeedback(p, s, customer, stamped);
+      case CANDIDATE -> decide(p, s, customer, now, ctx, stamped);
       case LINK -> {}
     }
   }
@@ -313,7 +326,7 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
       long now,
       KeyedProcessFunction<String, Signal, JourneyEvent>.Context ctx,
       Collector<JourneyEvent> out) {
-    long decidedAt = Math.max(now, c.effectiveTime());
+    long decidedAt = now;
     long changeAt = c.lastChangeAt;
     if (p.lastChangeAt() > changeAt) {
       return; // a later change on another identifier restarted the inactivity period

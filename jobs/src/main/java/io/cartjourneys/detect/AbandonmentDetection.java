@@ -55,9 +55,11 @@ public final class AbandonmentDetection {
   static final OutputTag<Signal> LATE = new OutputTag<>("late-cart-activity") {};
 
   public static DataStream<Signal> candidates(DataStream<Signal> signals, Duration inactivity) {
+    // Only records that arrived on time go to CEP. Whether a record is late is decided once, at
+    // ingest, rather than by CEP's own watermark, which depends on how parallel inputs interleave.
     DataStream<Signal> cartActivity =
         signals
-            .filter(s -> s.isCartChange() || s.isPurchase())
+            .filter(s -> (s.isCartChange() || s.isPurchase()) && !s.isLate())
             .uid("detect-cart-activity")
             .name("Detect: cart changes and purchases");
     SingleOutputStreamOperator<Signal> matched =
@@ -70,12 +72,20 @@ public final class AbandonmentDetection {
     // A late cart change (a mobile batch hours behind, say) still counts: it becomes a candidate
     // of its own. The decide stage drops it when a later change or a purchase of the same person
     // supersedes it, which is what CEP would have concluded had the change arrived in time.
-    DataStream<Signal> late =
+    DataStream<Signal> lateAtIngest =
+        signals
+            .filter(s -> s.isCartChange() && s.isLate())
+            .uid("detect-late-filter")
+            .name("Detect: late cart changes");
+    DataStream<Signal> lateAtCep =
         matched
             .getSideOutput(LATE)
             .filter(Signal::isCartChange)
-            .uid("detect-late-filter")
-            .name("Detect: late cart changes")
+            .uid("detect-late-cep-filter")
+            .name("Detect: cart changes late at CEP");
+    DataStream<Signal> late =
+        lateAtIngest
+            .union(lateAtCep)
             .map(c -> ToCandidate.candidate(c, inactivity.toMillis()))
             .uid("detect-late-candidates")
             .name("Detect: candidates for late cart changes");
@@ -109,6 +119,7 @@ public final class AbandonmentDetection {
       c.customerId = change.customerId;
       c.authenticated = change.authenticated;
       c.resolvedCustomer = change.resolvedCustomer;
+      c.arrivalWatermark = change.arrivalWatermark;
       return c;
     }
   }

@@ -52,7 +52,7 @@ public abstract class EventTimeOrdered<O> extends KeyedProcessFunction<String, S
       pass(s, out);
       return;
     }
-    long at = s.effectiveTime();
+    long at = s.orderTime();
     if (at <= ctx.timerService().currentWatermark()) {
       handle(s, ctx, out);
       return;

@@ -133,7 +133,7 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
       String previous = owner.value();
       owner.update(linkTo);
       if (!linkTo.equals(previous)) {
-        release(linkTo, s.time, out);
+        release(linkTo, s.orderTime(), out);
       }
       if (s.kind == Signal.Kind.LINK) {
         resolveWith(s, linkTo);
@@ -173,7 +173,7 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
       String previous = owner.value();
       owner.update(target);
       if (!target.equals(previous)) {
-        release(target, s.time, out);
+        release(target, s.orderTime(), out);
       }
       return;
     }

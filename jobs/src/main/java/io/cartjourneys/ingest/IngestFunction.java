@@ -36,6 +36,7 @@ public class IngestFunction extends ProcessFunction<RawRecord, Signal> {
     try {
       Signal s = RecordDecoder.decode(raw.source, raw.payload);
       s.sequence = raw.sequence;
+      s.arrivalWatermark = ctx.timerService().currentWatermark();
       decoded.inc();
       out.collect(s);
     } catch (DecodeException e) {

@@ -17,6 +17,11 @@ public class RawRecord {
   /** Arrival order within the run; breaks ties between records with equal times. */
   public long sequence;
 
+  /** Record time (epoch ms) when the reader already knows it; {@link #UNKNOWN_TIME} otherwise. */
+  public long time = UNKNOWN_TIME;
+
+  public static final long UNKNOWN_TIME = Long.MIN_VALUE;
+
   public RawRecord() {}
 
   public RawRecord(SourceKind source, byte[] payload, long sequence) {

@@ -67,10 +67,17 @@ public class Signal {
   public String resolvedDevice;
 
   /**
-   * When the record was held because its identifier had no owner: the time of the link that
+   * When the record was held because its identifier had no owner: the order time of the link that
    * released it, epoch ms. Zero when it resolved on arrival.
    */
   public long resolvedAt;
+
+  /**
+   * The input watermark when the record entered the job, epoch ms. A record at or behind it is
+   * late. Stamped once at ingest, so every stage agrees on which records are late whatever the
+   * parallelism.
+   */
+  public long arrivalWatermark = Long.MIN_VALUE;
 
   public Signal() {}
 
@@ -106,6 +113,22 @@ public class Signal {
   /** The effective time at the person stage: a held record counts from its release. */
   public long effectiveTime() {
     return Math.max(time, resolvedAt);
+  }
+
+  /** True when the record arrived behind the input watermark. */
+  public boolean isLate() {
+    return arrivalWatermark != Long.MIN_VALUE && time <= arrivalWatermark;
+  }
+
+  /**
+   * The instant at which stages apply this record, epoch ms: its own time, or for a record that
+   * was held or arrived late, the moment it became known (just after the watermark it arrived
+   * behind). Every stage sorts by this value, and it always lies ahead of the stage's watermark
+   * when the record arrives, so records apply in one deterministic order at any parallelism.
+   */
+  public long orderTime() {
+    long known = arrivalWatermark == Long.MIN_VALUE ? Long.MIN_VALUE : arrivalWatermark + 1;
+    return Math.max(Math.max(time, resolvedAt), known);
   }
 
   public Signal copy() {
@@ -145,6 +168,7 @@ public class Signal {
     s.resolvedCustomer = resolvedCustomer;
     s.resolvedDevice = resolvedDevice;
     s.resolvedAt = resolvedAt;
+    s.arrivalWatermark = arrivalWatermark;
     return s;
   }
 

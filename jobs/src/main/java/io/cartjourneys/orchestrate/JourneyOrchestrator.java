@@ -82,22 +82,22 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
   @Override
   public void processElement(JourneyEvent e, Context ctx, Collector<Decision> out)
       throws Exception {
-    if (e.time <= ctx.timerService().currentWatermark()) {
+    if (e.at <= ctx.timerService().currentWatermark()) {
       // Late (a purchase from a mobile batch, say): it still ends what it can.
       OrchestratorState s = load();
       if (apply(s, e, ctx, out)) {
-        prune(s, e.time);
+        prune(s, e.at);
         state.update(s);
       }
       return;
     }
-    List<JourneyEvent> list = pending.get(e.time);
+    List<JourneyEvent> list = pending.get(e.at);
     if (list == null) {
       list = new ArrayList<>();
     }
     list.add(e);
-    pending.put(e.time, list);
-    ctx.timerService().registerEventTimeTimer(e.time);
+    pending.put(e.at, list);
+    ctx.timerService().registerEventTimeTimer(e.at);
   }
 
   /**
@@ -191,7 +191,7 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
                 .time("deliver_after", e.firstTouchAt)
                 .build());
       }
-      ctx.timerService().registerEventTimeTimer(Math.max(j.nextDueAt, e.time));
+      ctx.timerService().registerEventTimeTimer(Math.max(j.nextDueAt, e.at));
     }
   }
 
@@ -270,7 +270,10 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
           && j.active
           && j.nextStep == 2) {
         // The push could not be delivered: the follow-up email is due now, not in hours.
-        long due = quiet.nextAllowed(Instant.ofEpochMilli(e.time), zone(s.contact)).toEpochMilli();
+        long due =
+            Math.max(
+                e.at,
+                quiet.nextAllowed(Instant.ofEpochMilli(e.time), zone(s.contact)).toEpochMilli());
         if (due < j.nextDueAt) {
           j.nextDueAt = due;
           ctx.timerService().registerEventTimeTimer(due);

@@ -1,6 +1,7 @@
 package io.cartjourneys.topology;
 
 import io.cartjourneys.avro.Decision;
+import io.cartjourneys.config.Durations;
 import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.decide.JourneyEvent;
 import io.cartjourneys.decide.PersonDecider;
@@ -11,11 +12,11 @@ import io.cartjourneys.identity.LinkLimits;
 import io.cartjourneys.identity.OwnerStage;
 import io.cartjourneys.identity.SanitizeFunction;
 import io.cartjourneys.ingest.IngestFunction;
+import io.cartjourneys.ingest.InputWatermarks;
 import io.cartjourneys.model.RawRecord;
 import io.cartjourneys.model.Signal;
 import io.cartjourneys.orchestrate.JourneyOrchestrator;
 import java.time.Duration;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -35,21 +36,18 @@ public final class JourneyTopology {
    * Builds the graph.
    *
    * @param raw input records in arrival order, without timestamps; event time is taken from the
-   *     decoded record
+   *     record (see {@link InputWatermarks}). For deterministic replays the input should come from
+   *     one task, so that the ingest stage sees one sequence of records and watermarks.
    */
   public static void build(JobConfig config, DataStream<RawRecord> raw, JourneySinks sinks) {
-    SingleOutputStreamOperator<Signal> decoded =
-        raw.process(new IngestFunction()).uid("ingest").name("Ingest: decode and validate");
-    sinks.deadLetters(decoded.getSideOutput(IngestFunction.DEAD_LETTERS));
-
     Duration lag = config.time.watermarkLag;
-    DataStream<Signal> timed =
-        decoded
-            .assignTimestampsAndWatermarks(
-                WatermarkStrategy.<Signal>forBoundedOutOfOrderness(lag)
-                    .withTimestampAssigner((s, ts) -> s.time))
+    DataStream<RawRecord> timedRaw =
+        raw.assignTimestampsAndWatermarks(InputWatermarks.strategy(lag))
             .uid("event-time")
-            .name("Event time: watermark trails by " + lag);
+            .name("Event time: watermark trails by " + Durations.format(lag));
+    SingleOutputStreamOperator<Signal> timed =
+        timedRaw.process(new IngestFunction()).uid("ingest").name("Ingest: decode and validate");
+    sinks.deadLetters(timed.getSideOutput(IngestFunction.DEAD_LETTERS));
 
     SingleOutputStreamOperator<Signal> sanitized =
         timed

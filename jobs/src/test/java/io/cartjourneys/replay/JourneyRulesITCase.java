@@ -124,9 +124,13 @@ class JourneyRulesITCase {
         "{\"event_id\":\"bad-2\",\"event_type\":\"TELEPORT\",\"occurred_at\":\"" + DAY + "10:00:00Z\"}");
 
     events.sort(java.util.Comparator.comparing(JourneyRulesITCase::occurredAt));
-    // A late line makes the watermark run far ahead before the late purchase arrives.
-    event("tick", "PRODUCT_VIEW", "20:00", "WEB", "c-tick", null, null, false, "SKU-0", null);
-    events.addAll(lateEvents);
+    // The late purchase (11:00) arrives once the watermark has passed noon, but before the
+    // follow-up (14:30) is due.
+    int afterNoon = 0;
+    while (afterNoon < events.size() && occurredAt(events.get(afterNoon)).compareTo(DAY + "12:00:00Z") <= 0) {
+      afterNoon++;
+    }
+    events.addAll(afterNoon, lateEvents);
 
     out = dir.resolve("out");
     Path in = dir.resolve("in");

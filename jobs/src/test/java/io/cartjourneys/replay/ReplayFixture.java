@@ -80,8 +80,9 @@ public final class ReplayFixture {
   }
 
   /**
-   * Replays the inputs at the given parallelism. Event lines are sorted by time first (stably), so
-   * that arrival order is time order unless a test appends late lines with {@link #late}.
+   * Replays the inputs at the given parallelism. Event and link lines are sorted by time first
+   * (stably), so that arrival order is time order unless a test appends late lines with {@link
+   * #late}.
    */
   public ReplayFixture run(Path dir, int parallelism, JobConfig config) throws Exception {
     Path in = dir.resolve("in");
@@ -92,7 +93,9 @@ public final class ReplayFixture {
     ordered.addAll(late);
     Files.write(in.resolve("events.jsonl"), ordered);
     Files.write(in.resolve("profiles.jsonl"), profiles);
-    Files.write(in.resolve("links.jsonl"), links);
+    List<String> orderedLinks = new ArrayList<>(links);
+    orderedLinks.sort(java.util.Comparator.comparing(ReplayFixture::occurredAt));
+    Files.write(in.resolve("links.jsonl"), orderedLinks);
     Files.write(in.resolve("feedback.jsonl"), feedback);
     config.runtime.parallelism = parallelism;
     ReplayRunner.run(

@@ -77,6 +77,7 @@ public final class ReplayInput implements RecordIterable {
           throw new NoSuchElementException();
         }
         RawRecord r = new RawRecord(best.kind, best.line.getBytes(StandardCharsets.UTF_8), sequence++);
+        r.time = best.time == Long.MIN_VALUE ? RawRecord.UNKNOWN_TIME : best.time;
         try {
           best.advance();
         } catch (IOException e) {
