@@ -80,7 +80,7 @@ public final class ReplayFixture {
   }
 
   /**
-   * Replays the inputs at the given parallelism. Event and link lines are sorted by time first
+   * Replays the inputs at the given parallelism. Event, profile and link lines are sorted by time first
    * (stably), so that arrival order is time order unless a test appends late lines with {@link
    * #late}.
    */
@@ -92,7 +92,9 @@ public final class ReplayFixture {
     ordered.sort(java.util.Comparator.comparing(ReplayFixture::occurredAt));
     ordered.addAll(late);
     Files.write(in.resolve("events.jsonl"), ordered);
-    Files.write(in.resolve("profiles.jsonl"), profiles);
+    List<String> orderedProfiles = new ArrayList<>(profiles);
+    orderedProfiles.sort(java.util.Comparator.comparing(ReplayFixture::updatedAt));
+    Files.write(in.resolve("profiles.jsonl"), orderedProfiles);
     List<String> orderedLinks = new ArrayList<>(links);
     orderedLinks.sort(java.util.Comparator.comparing(ReplayFixture::occurredAt));
     Files.write(in.resolve("links.jsonl"), orderedLinks);
@@ -107,6 +109,14 @@ public final class ReplayFixture {
             .with(SourceKind.FEEDBACK, in.resolve("feedback.jsonl")),
         out);
     return this;
+  }
+
+  private static String updatedAt(String line) {
+    try {
+      return java.time.Instant.parse(JSON.readTree(line).path("updated_at").asText()).toString();
+    } catch (Exception e) {
+      return "";
+    }
   }
 
   private static String occurredAt(String line) {
