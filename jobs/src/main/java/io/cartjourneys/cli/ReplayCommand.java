@@ -1,14 +1,17 @@
 package io.cartjourneys.cli;
 
 import io.cartjourneys.config.JobConfig;
+import io.cartjourneys.io.rees46.Rees46Reader;
 import io.cartjourneys.io.replay.ReplayInput;
 import io.cartjourneys.io.replay.ReplayRunner;
 import io.cartjourneys.io.replay.ReplaySinks;
 import io.cartjourneys.model.SourceKind;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -23,7 +26,10 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
       "Replays input files through the job in event time and writes push.jsonl, email.jsonl,"
           + " decisions.jsonl, conversions.jsonl and dead-letters.jsonl.",
-      "Files interleave by record time; the same files give the same outputs."
+      "Files interleave by record time; the same files give the same outputs.",
+      "With --rees46, the input is a REES46 e-commerce clickstream CSV instead: every user becomes"
+          + " an authenticated web customer with a synthesized CRM profile that consents to email"
+          + " and push."
     })
 public class ReplayCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -40,6 +46,24 @@ public class ReplayCommand implements Callable<Integer> {
   @Option(names = "--feedback", paramLabel = "FILE", description = "Delivery feedback (JSON Lines).")
   Path feedback;
 
+  @Option(
+      names = "--rees46",
+      paramLabel = "FILE",
+      description = "REES46 clickstream CSV, plain or gzip, in place of the JSON Lines inputs.")
+  Path rees46;
+
+  @Option(
+      names = "--time-zone",
+      paramLabel = "ZONE",
+      defaultValue = "UTC",
+      description =
+          "IANA time zone of the synthesized REES46 profiles, which places their quiet hours"
+              + " (default: ${DEFAULT-VALUE}).")
+  ZoneId timeZone;
+
+  @Option(names = "--no-progress", description = "Do not draw progress bars on stderr.")
+  boolean noProgress;
+
   @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
   Path out;
 
@@ -52,8 +76,19 @@ public class ReplayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream err = System.err;
-    if (events == null && profiles == null && links == null && feedback == null) {
-      err.println("replay: give at least one of --events, --profiles, --links, --feedback");
+    boolean jsonLines = events != null || profiles != null || links != null || feedback != null;
+    if (rees46 != null) {
+      if (jsonLines) {
+        err.println(
+            "replay: --rees46 cannot be combined with --events, --profiles, --links or"
+                + " --feedback");
+        return 2;
+      }
+      return replayRees46();
+    }
+    if (!jsonLines) {
+      err.println(
+          "replay: give at least one of --events, --profiles, --links, --feedback, or --rees46");
       return 2;
     }
     for (Path p : new Path[] {events, profiles, links, feedback}) {
@@ -82,6 +117,28 @@ public class ReplayCommand implements Callable<Integer> {
     o.printf("  decisions       %6d  %s%n", lines(ReplaySinks.DECISIONS), out.resolve(ReplaySinks.DECISIONS));
     o.printf("  conversions     %6d  %s%n", lines(ReplaySinks.CONVERSIONS), out.resolve(ReplaySinks.CONVERSIONS));
     o.printf("  dead letters    %6d  %s%n", lines(ReplaySinks.DEAD_LETTERS), out.resolve(ReplaySinks.DEAD_LETTERS));
+    return 0;
+  }
+
+  private int replayRees46() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    if (!Files.isReadable(rees46)) {
+      err.println("replay: cannot read " + rees46);
+      return 2;
+    }
+    JobConfig cfg = JobConfig.load(config);
+    if (parallelism != null) {
+      cfg.runtime.parallelism = parallelism;
+    }
+    try {
+      Rees46Reader.open(rees46, timeZone).close();
+    } catch (IOException e) {
+      err.println("replay: " + rees46 + ": " + e.getMessage());
+      return 2;
+    }
+    Rees46Replay replay =
+        new Rees46Replay(rees46, out, timeZone, cfg, noProgress ? null : System.err);
+    replay.run().print(spec.commandLine().getOut());
     return 0;
   }
 

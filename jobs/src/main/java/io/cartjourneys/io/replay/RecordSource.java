@@ -18,7 +18,13 @@ public final class RecordSource {
   private RecordSource() {}
 
   public static DataGeneratorSource<RawRecord> of(RecordIterable records) throws IOException {
-    long count = records.count();
+    return of(records, records.count());
+  }
+
+  /**
+   * As {@link #of(RecordIterable)}, with the count that {@link RecordIterable#count()} returned.
+   */
+  public static DataGeneratorSource<RawRecord> of(RecordIterable records, long count) {
     return new DataGeneratorSource<>(
         new IteratingFunction(records), count, TypeInformation.of(RawRecord.class));
   }
