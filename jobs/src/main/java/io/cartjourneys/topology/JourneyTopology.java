@@ -41,8 +41,11 @@ public final class JourneyTopology {
    */
   public static void build(JobConfig config, DataStream<RawRecord> raw, JourneySinks sinks) {
     Duration lag = config.time.watermarkLag;
+    // Same parallelism as the input, so that each input task has exactly one watermark
+    // generator and ingest sees one sequence of records and watermarks per input task.
     DataStream<RawRecord> timedRaw =
         raw.assignTimestampsAndWatermarks(InputWatermarks.strategy(lag))
+            .setParallelism(raw.getParallelism())
             .uid("event-time")
             .name("Event time: watermark trails by " + Durations.format(lag));
     SingleOutputStreamOperator<Signal> timed =
