@@ -90,8 +90,13 @@ public class JobConfig implements Serializable {
     private static final long serialVersionUID = 1L;
     /** The watermark trails the largest time seen by this much. */
     public Duration watermarkLag = Duration.ofSeconds(5);
-    /** Live mode: after this long without input the watermark follows the wall clock. */
+    /**
+     * After this long without any input, the watermark follows the wall clock (minus the lag) when
+     * {@link #followWallClockWhenIdle} is set, so that due commands go out on time at 3 a.m.
+     */
     public Duration idleTimeout = Duration.ofSeconds(30);
+    /** Live mode only: replays are pure event time and leave this off. */
+    public boolean followWallClockWhenIdle = false;
   }
 
   /** Kafka topics and client properties for live mode. */

@@ -15,9 +15,21 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 public final class InputWatermarks {
   private InputWatermarks() {}
 
+  /** Pure event time, for replays. */
   public static WatermarkStrategy<RawRecord> strategy(Duration lag) {
+    return strategy(lag, null);
+  }
+
+  /**
+   * Event time that, once no record has arrived for {@code idleTimeout} of wall-clock time,
+   * follows the wall clock minus the lag. Without it a quiet night would hold every due command
+   * until the next record arrives.
+   */
+  public static WatermarkStrategy<RawRecord> strategy(Duration lag, Duration idleTimeout) {
     long lagMillis = lag.toMillis();
-    return WatermarkStrategy.<RawRecord>forGenerator(ctx -> new Trailing(lagMillis))
+    long idleMillis = idleTimeout == null ? -1 : idleTimeout.toMillis();
+    return WatermarkStrategy.<RawRecord>forGenerator(
+            ctx -> new Trailing(lagMillis, idleMillis, System::currentTimeMillis))
         .withTimestampAssigner(
             (raw, previous) -> {
               long t = raw.time;
@@ -33,15 +45,23 @@ public final class InputWatermarks {
 
   static final class Trailing implements WatermarkGenerator<RawRecord> {
     private final long lagMillis;
+    /** Wall-clock idle period in ms after which the watermark follows the clock; -1 for never. */
+    private final long idleMillis;
+    private final java.util.function.LongSupplier clock;
     private long maxSeen = Long.MIN_VALUE;
     private long emitted = Long.MIN_VALUE;
+    private long lastRecordAt;
 
-    Trailing(long lagMillis) {
+    Trailing(long lagMillis, long idleMillis, java.util.function.LongSupplier clock) {
       this.lagMillis = lagMillis;
+      this.idleMillis = idleMillis;
+      this.clock = clock;
+      this.lastRecordAt = clock.getAsLong();
     }
 
     @Override
     public void onEvent(RawRecord raw, long timestamp, WatermarkOutput output) {
+      lastRecordAt = clock.getAsLong();
       if (raw.time == RawRecord.UNKNOWN_TIME || timestamp <= maxSeen) {
         return;
       }
@@ -54,6 +74,19 @@ public final class InputWatermarks {
     }
 
     @Override
-    public void onPeriodicEmit(WatermarkOutput output) {}
+    public void onPeriodicEmit(WatermarkOutput output) {
+      if (idleMillis < 0) {
+        return;
+      }
+      long now = clock.getAsLong();
+      if (now - lastRecordAt < idleMillis) {
+        return;
+      }
+      long w = now - lagMillis;
+      if (w > emitted) {
+        emitted = w;
+        output.emitWatermark(new Watermark(w));
+      }
+    }
   }
 }

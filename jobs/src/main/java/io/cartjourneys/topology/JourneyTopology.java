@@ -44,7 +44,9 @@ public final class JourneyTopology {
     // Same parallelism as the input, so that each input task has exactly one watermark
     // generator and ingest sees one sequence of records and watermarks per input task.
     DataStream<RawRecord> timedRaw =
-        raw.assignTimestampsAndWatermarks(InputWatermarks.strategy(lag))
+        raw.assignTimestampsAndWatermarks(
+                InputWatermarks.strategy(
+                    lag, config.time.followWallClockWhenIdle ? config.time.idleTimeout : null))
             .setParallelism(raw.getParallelism())
             .uid("event-time")
             .name("Event time: watermark trails by " + Durations.format(lag));
