@@ -69,13 +69,16 @@ public abstract class EventTimeOrdered<O> extends KeyedProcessFunction<String, S
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<O> out) throws Exception {
     List<Signal> list = pending.get(timestamp);
-    if (list == null) {
-      return;
+    if (list != null) {
+      pending.remove(timestamp);
+      list.sort(ORDER);
+      for (Signal s : list) {
+        handle(s, ctx, out);
+      }
     }
-    pending.remove(timestamp);
-    list.sort(ORDER);
-    for (Signal s : list) {
-      handle(s, ctx, out);
-    }
+    expire(timestamp, ctx);
   }
+
+  /** Called on every timer after the records due at it applied: drop state that has expired. */
+  protected void expire(long timestamp, OnTimerContext ctx) throws Exception {}
 }

@@ -105,7 +105,7 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
   @Override
   protected void handle(Signal s, Context ctx, Collector<Signal> out) throws Exception {
     if (level == Level.CONTACT) {
-      handleContact(s, out);
+      handleContact(s, ctx, out);
       return;
     }
     String linkTo = linkTo(s);
@@ -155,7 +155,7 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
     if (s.kind == Signal.Kind.LINK) {
       return; // a link with nothing to resolve at this stage
     }
-    hold(s);
+    hold(s, ctx);
   }
 
   /**
@@ -163,7 +163,7 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
    * records that name only an email or phone take that customer as theirs, so that they link
    * their anonymous identifiers downstream as if they had named the customer.
    */
-  private void handleContact(Signal s, Collector<Signal> out) throws Exception {
+  private void handleContact(Signal s, Context ctx, Collector<Signal> out) throws Exception {
     if (s.contactKey != null) {
       if (s.deleted) {
         owner.clear();
@@ -183,7 +183,7 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
       out.collect(s);
       return;
     }
-    hold(s);
+    hold(s, ctx);
   }
 
   /** The owner an authenticated record gives this stage's identifier, or null. */
@@ -211,9 +211,13 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
     }
   }
 
-  private void hold(Signal s) throws Exception {
+  private void hold(Signal s, Context ctx) throws Exception {
     Integer n = heldCount.value();
     int count = n == null ? 0 : n;
+    if (count == 0) {
+      // Most anonymous identifiers never resolve: this timer drops their records after the TTL.
+      ctx.timerService().registerEventTimeTimer(s.orderTime() + bufferTtlMillis + 1);
+    }
     List<Signal> keep = null;
     if (count >= bufferLimit) {
       keep = new ArrayList<>();
@@ -243,6 +247,35 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
       held.add(s);
       heldCount.update(count + 1);
     }
+  }
+
+  @Override
+  protected void expire(long timestamp, OnTimerContext ctx) throws Exception {
+    Integer n = heldCount.value();
+    if (n == null || n == 0) {
+      return;
+    }
+    long cutoff = timestamp - bufferTtlMillis;
+    List<Signal> fresh = new ArrayList<>();
+    long oldest = Long.MAX_VALUE;
+    for (Signal h : held.get()) {
+      if (h.orderTime() < cutoff) {
+        expired.inc();
+      } else {
+        fresh.add(h);
+        oldest = Math.min(oldest, h.orderTime());
+      }
+    }
+    if (fresh.isEmpty()) {
+      held.clear();
+      heldCount.clear();
+      return;
+    }
+    if (fresh.size() != n) {
+      held.update(fresh);
+      heldCount.update(fresh.size());
+    }
+    ctx.timerService().registerEventTimeTimer(oldest + bufferTtlMillis + 1);
   }
 
   private void release(String target, long linkTime, Collector<Signal> out) throws Exception {

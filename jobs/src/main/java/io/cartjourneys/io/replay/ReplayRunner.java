@@ -117,9 +117,9 @@ public final class ReplayRunner {
               .get(PROGRESS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)
               .get(RECORDS_READ);
       return value instanceof Long count ? count : 0;
-    } catch (ExecutionException | TimeoutException e) {
-      // Accumulators are unavailable while the job starts or just after it ended; the next poll
-      // or the final result has them.
+    } catch (ExecutionException | TimeoutException | IllegalStateException e) {
+      // Accumulators are unavailable while the job starts or just after it ended (the local
+      // cluster then throws IllegalStateException); the next poll or the final result has them.
       return 0;
     }
   }
