@@ -61,7 +61,8 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
         return s.contactKey;
       }
       boolean linking = s.kind == Signal.Kind.EVENT || s.kind == Signal.Kind.LINK;
-      if (linking && s.authenticated && s.customerId == null) {
+      // Purchases are looked up by email or phone too: they only stop messages.
+      if (linking && (s.authenticated || s.isPurchase()) && s.customerId == null) {
         if (s.email != null) {
           return "e:" + s.email;
         }

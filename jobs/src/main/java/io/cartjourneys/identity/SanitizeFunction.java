@@ -115,7 +115,9 @@ public class SanitizeFunction extends ProcessFunction<Signal, Signal> {
         if (s.email != null) {
           s.email = IdentifierRules.normalizeEmail(s.email);
         }
-        if (s.authenticated && s.customerId != null) {
+        // A purchase only ever stops messages, so it counts on any identifier, authenticated or
+        // not; it still links nothing.
+        if (s.customerId != null && (s.authenticated || s.isPurchase())) {
           s.resolvedCustomer = s.customerId;
         }
         out.collect(s);

@@ -74,6 +74,16 @@ class IdentityStitchingITCase {
     f.event("mc-cart-1", "ADD_TO_CART", at(0), "WEB", "c-many-50", null, null, false, "SKU-IN");
     f.event("mc-cart-2", "ADD_TO_CART", at(1), "WEB", "c-many-5000", null, null, false, "SKU-OUT");
 
+    // A purchase counts on any identifier: an unauthenticated server-side order record that names
+    // only the customer's email still stops the journey.
+    f.profile("k-order");
+    f.event("o1", "LOGIN", at(-5), "MOBILE_APP", null, "d-order", "k-order", true, null);
+    f.event("o2", "ADD_TO_CART", at(0), "MOBILE_APP", null, "d-order", null, false, "SKU-O");
+    f.events.add(
+        "{\"event_id\":\"o3\",\"event_type\":\"PURCHASE\",\"occurred_at\":\"" + at(20)
+            + "\",\"channel\":\"WEB\",\"authenticated\":false,"
+            + "\"email\":\"k-order@example.com\",\"order_id\":\"ord-1\"}");
+
     f.run(Files.createTempDirectory("identity"), 2, JobConfig.load(null));
   }
 
@@ -98,6 +108,12 @@ class IdentityStitchingITCase {
   @Test
   void phoneOnlyLinkReachesTheProfileOwner() throws Exception {
     assertThat(f.commands("k-phone")).containsExactly("EMAIL step 1 at " + at(30) + " skus [SKU-P]");
+  }
+
+  @Test
+  void unauthenticatedOrderByEmailStopsTheJourney() throws Exception {
+    assertThat(f.commands("k-order")).isEmpty();
+    assertThat(f.decisions("SUPPRESSED", "purchased")).isGreaterThanOrEqualTo(1);
   }
 
   @Test
