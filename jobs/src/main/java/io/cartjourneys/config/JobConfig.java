@@ -189,6 +189,9 @@ public class JobConfig implements Serializable {
     require(identity.maxDevicesPerPerson > 0, "identity.max-devices-per-person must be positive");
     require(identity.maxCookiesPerPerson > 0, "identity.max-cookies-per-person must be positive");
     require(!time.watermarkLag.isNegative(), "time.watermark-lag must not be negative");
+    require(
+        kafka.startingOffsets.equals("earliest") || kafka.startingOffsets.equals("latest"),
+        "kafka.starting-offsets must be earliest or latest");
     require(runtime.parallelism > 0, "runtime.parallelism must be positive");
     require(
         runtime.stateBackend.equals("hashmap") || runtime.stateBackend.equals("rocksdb"),

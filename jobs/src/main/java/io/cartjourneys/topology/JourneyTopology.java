@@ -50,6 +50,16 @@ public final class JourneyTopology {
             .setParallelism(raw.getParallelism())
             .uid("event-time")
             .name("Event time: watermark trails by " + Durations.format(lag));
+    buildTimed(config, timedRaw, sinks);
+  }
+
+  /**
+   * Builds the graph over input that already carries event-time timestamps and watermarks. The
+   * Kafka sources track watermarks per partition. An assigner after the merged input would replace
+   * them, and then a topic read ahead of another would make the other topic's records late.
+   */
+  public static void buildTimed(
+      JobConfig config, DataStream<RawRecord> timedRaw, JourneySinks sinks) {
     SingleOutputStreamOperator<Signal> timed =
         timedRaw.process(new IngestFunction()).uid("ingest").name("Ingest: decode and validate");
     sinks.deadLetters(timed.getSideOutput(IngestFunction.DEAD_LETTERS));
