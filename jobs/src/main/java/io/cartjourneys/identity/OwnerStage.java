@@ -86,12 +86,25 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
     return PASS + (s.resolvedCustomer != null ? s.resolvedCustomer : s.id);
   }
 
+  /**
+   * The identifier's owner: {@code c:} and a customer id, or {@code d:} and a device id. Also read
+   * by the inspect-savepoint command.
+   */
+  public static ValueStateDescriptor<String> ownerDescriptor() {
+    return new ValueStateDescriptor<>("owner", String.class);
+  }
+
+  /** How many records wait in "held" for the identifier to get an owner. */
+  public static ValueStateDescriptor<Integer> heldCountDescriptor() {
+    return new ValueStateDescriptor<>("held-count", Integer.class);
+  }
+
   @Override
   public void open(OpenContext context) throws Exception {
     super.open(context);
-    owner = getRuntimeContext().getState(new ValueStateDescriptor<>("owner", String.class));
+    owner = getRuntimeContext().getState(ownerDescriptor());
     held = getRuntimeContext().getListState(new ListStateDescriptor<>("held", Signal.class));
-    heldCount = getRuntimeContext().getState(new ValueStateDescriptor<>("held-count", Integer.class));
+    heldCount = getRuntimeContext().getState(heldCountDescriptor());
     var metrics = getRuntimeContext().getMetricGroup();
     released = metrics.counter("recordsReleased");
     overflow = metrics.counter("heldRecordsDroppedOverflow");

@@ -58,11 +58,14 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
     this.policy = policy;
   }
 
+  /** The person's journeys and contact; also read by the inspect-savepoint command. */
+  public static ValueStateDescriptor<OrchestratorState> orchestrationDescriptor() {
+    return new ValueStateDescriptor<>("orchestration", OrchestratorState.class);
+  }
+
   @Override
   public void open(OpenContext context) {
-    state =
-        getRuntimeContext()
-            .getState(new ValueStateDescriptor<>("orchestration", OrchestratorState.class));
+    state = getRuntimeContext().getState(orchestrationDescriptor());
     pending =
         getRuntimeContext()
             .getMapState(
