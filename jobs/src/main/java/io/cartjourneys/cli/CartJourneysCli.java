@@ -4,8 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of the jar: {@code replay}, {@code demo}, {@code run}, and the analyst tool
- * {@code inspect-savepoint}.
+ * Entry point of the jar: {@code replay}, {@code demo}, {@code run}, and the analyst tools
+ * {@code inspect-savepoint} and {@code explain}.
  */
 @Command(
     name = "cart-journeys",
@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       DemoCommand.class,
       RunCommand.class,
-      InspectSavepointCommand.class
+      InspectSavepointCommand.class,
+      ExplainCommand.class
     })
 public class CartJourneysCli implements Runnable {
 
