@@ -18,7 +18,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,21 +30,28 @@ import picocli.CommandLine;
  * after the first push and before the follow-up email, and checks the tables inspect-savepoint
  * writes from it.
  *
- * <p>Two records follow the story: a product view of another anonymous visitor at 21:49 and one
- * at 21:50:30 (Asia/Kolkata). They move the watermark to 21:50:25, past the decision and the push
- * at 21:41 but not to the follow-up at 08:00, and the 21:49 view is held because its cookie has
- * no owner.
+ * <p>Two product views of other anonymous visitors follow the story, at 21:49 and 21:50:30
+ * (Asia/Kolkata). They move the watermark to 21:50:25, past the decision and the push at 21:41
+ * but not to the follow-up at 08:00. The 21:49 view is held because its cookie has no owner; the
+ * 21:50:30 one still waits for the watermark, so its cookie has state but no row. A second
+ * customer, k-1002, has only a CRM profile: a person without a cart, whose orchestration state
+ * holds a contact but no journey.
  */
 class InspectSavepointITCase {
   private static final String[] INPUTS = {"events.jsonl", "profiles.jsonl", "links.jsonl"};
 
   @TempDir Path dir;
 
-  @ParameterizedTest(name = "{0} job, {1} savepoint, read with {2}")
-  @CsvSource({"hashmap, CANONICAL, hashmap", "rocksdb, CANONICAL, hashmap", "rocksdb, NATIVE, rocksdb"})
+  @ParameterizedTest(name = "{0} job, {1} savepoint, read with {2} at parallelism {3}")
+  @CsvSource({
+    "hashmap, CANONICAL, hashmap, 1",
+    "rocksdb, CANONICAL, hashmap, 2",
+    "rocksdb, NATIVE, rocksdb, 2"
+  })
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void savepointTablesShowTheStoryAfterThePush(
-      String jobBackend, SavepointFormatType format, String readBackend) throws Exception {
+      String jobBackend, SavepointFormatType format, String readBackend, int readParallelism)
+      throws Exception {
     Path input = storyInput();
     JobConfig config = new JobConfig();
     config.runtime.stateBackend = jobBackend;
@@ -69,7 +75,13 @@ class InspectSavepointITCase {
     int code =
         new CommandLine(new CartJourneysCli())
             .setOut(new PrintWriter(stdout))
-            .execute("inspect-savepoint", savepoint, "--out", out.toString(), "--parallelism", "2");
+            .execute(
+                "inspect-savepoint",
+                savepoint,
+                "--out",
+                out.toString(),
+                "--parallelism",
+                Integer.toString(readParallelism));
     System.out.printf(
         "inspect-savepoint (%s, %s) took %d ms%n",
         jobBackend, format, (System.nanoTime() - started) / 1_000_000);
@@ -77,14 +89,15 @@ class InspectSavepointITCase {
     assertThat(code).isZero();
     assertThat(stdout.toString())
         .contains("with the " + readBackend + " backend")
-        .containsPattern("persons +1 ")
+        .containsPattern("persons +2 ")
         .containsPattern("cart_lines +1 ")
         .containsPattern("journeys +1 ")
         .containsPattern("identity_owners +3 ");
 
     List<Map<String, String>> persons = CsvFiles.read(out.resolve("persons.csv"));
-    assertThat(persons).hasSize(1);
-    Map<String, String> person = persons.get(0);
+    assertThat(persons).extracting(p -> p.get("customer_id")).containsExactlyInAnyOrder(
+        "k-1001", "k-1002");
+    Map<String, String> person = byCustomer(persons, "k-1001");
     assertThat(person)
         .containsEntry("customer_id", "k-1001")
         .containsEntry("has_profile", "true")
@@ -103,6 +116,15 @@ class InspectSavepointITCase {
         .containsEntry("last_event_channel", "MOBILE_APP")
         .containsEntry("last_first_touch_at", "2026-03-14T16:11:00Z")
         .containsEntry("pending_records", "0");
+
+    assertThat(byCustomer(persons, "k-1002"))
+        .containsEntry("has_profile", "true")
+        .containsEntry("has_email", "true")
+        .containsEntry("has_push_token", "false")
+        .containsEntry("time_zone", "UTC")
+        .containsEntry("cart_lines", "0")
+        .containsEntry("cart_value", "")
+        .containsEntry("last_cart_change_at", "");
 
     assertThat(CsvFiles.read(out.resolve("cart_lines.csv")))
         .containsExactly(
@@ -142,6 +164,10 @@ class InspectSavepointITCase {
     }
   }
 
+  private static Map<String, String> byCustomer(List<Map<String, String>> rows, String id) {
+    return rows.stream().filter(r -> r.get("customer_id").equals(id)).findFirst().orElseThrow();
+  }
+
   private static Map<String, String> owner(
       String kind, String identifier, String ownerKind, String owner, String held) {
     return Map.of(
@@ -152,7 +178,15 @@ class InspectSavepointITCase {
         "held_records", held);
   }
 
-  /** The ananya scenario's files plus the two later product views. */
+  private static String view(String cookie, String localTime) {
+    return "{\"event_id\":\"w-" + cookie + "\",\"event_type\":\"PRODUCT_VIEW\","
+        + "\"occurred_at\":\"2026-03-14T" + localTime + "+05:30\",\"channel\":\"WEB\","
+        + "\"anonymous_id\":\"" + cookie + "\",\"authenticated\":false,"
+        + "\"items\":[{\"sku\":\"CAP-1\",\"name\":\"Cap\",\"price\":499.0,"
+        + "\"currency\":\"INR\",\"quantity\":1}]}\n";
+  }
+
+  /** The ananya scenario's files plus the two later product views and the second profile. */
   private Path storyInput() throws IOException {
     Path input = Files.createDirectories(dir.resolve("input"));
     for (String name : INPUTS) {
@@ -160,21 +194,15 @@ class InspectSavepointITCase {
         Files.copy(in, input.resolve(name));
       }
     }
-    String later =
-        Stream.of("21:49:00", "21:50:30")
-            .map(
-                t ->
-                    "{\"event_id\":\"w-later-" + t + "\",\"event_type\":\"PRODUCT_VIEW\","
-                        + "\"occurred_at\":\"2026-03-14T" + t + "+05:30\",\"channel\":\"WEB\","
-                        + "\"anonymous_id\":\"c-later\",\"authenticated\":false,"
-                        + "\"items\":[{\"sku\":\"CAP-1\",\"name\":\"Cap\",\"price\":499.0,"
-                        + "\"currency\":\"INR\",\"quantity\":1}]}\n")
-            .reduce("", String::concat);
+    String later = view("c-later", "21:49:00") + view("c-last", "21:50:30");
     Files.writeString(
-        input.resolve("events.jsonl"),
-        later,
-        StandardCharsets.UTF_8,
-        StandardOpenOption.APPEND);
+        input.resolve("events.jsonl"), later, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    String profile =
+        "{\"customer_id\":\"k-1002\",\"emails\":[\"k-1002@example.com\"],\"time_zone\":\"UTC\","
+            + "\"consent\":{\"email\":\"OPTED_IN\",\"push\":\"UNKNOWN\"},"
+            + "\"updated_at\":\"2026-03-02T10:00:00Z\",\"deleted\":false}\n";
+    Files.writeString(
+        input.resolve("profiles.jsonl"), profile, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     return input;
   }
 }
