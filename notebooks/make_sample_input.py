@@ -10,9 +10,10 @@ skipped steps.
 
 Purchases after an abandoned cart are more likely for customers outside the
 holdout (45 % against 10 %), so that the conversions notebook has an uplift
-to show. The holdout share must match journey.holdout-percent in
-sample-config.yaml, and holdout_share() must compute the job's stable hash
-(Ids.percentile); if either changes, the uplift in the sample is noise.
+to show. This works only while HOLDOUT_PERCENT matches
+journey.holdout-percent in sample-config.yaml and holdout_share() computes
+the job's stable hash (Ids.percentile). Otherwise the uplift in the sample
+is noise.
 """
 
 import hashlib
@@ -128,30 +129,30 @@ def generate():
             cookie = f"c-{2000 + n}-{e}"
             if app_user:
                 channel = "MOBILE_APP"
-                who = {"device_id": device, "customer_id": customer,
+                identity = {"device_id": device, "customer_id": customer,
                        "authenticated": True, "push_token": token}
-                event("LOGIN", at, zone, channel, **who)
+                event("LOGIN", at, zone, channel, **identity)
             elif anonymous:
                 channel = "WEB"
-                who = {"anonymous_id": cookie, "authenticated": False}
+                identity = {"anonymous_id": cookie, "authenticated": False}
             else:
                 channel = "WEB"
-                who = {"anonymous_id": cookie, "customer_id": customer, "authenticated": True}
-                event("LOGIN", at, zone, channel, **who)
+                identity = {"anonymous_id": cookie, "customer_id": customer, "authenticated": True}
+                event("LOGIN", at, zone, channel, **identity)
             basket = rng.sample(CATALOGUE, rng.randint(1, 3))
             for product in rng.sample(CATALOGUE, rng.randint(1, 3)):
                 at += timedelta(seconds=rng.randint(20, 240))
-                event("PRODUCT_VIEW", at, zone, channel, items=[item(product, currency)], **who)
+                event("PRODUCT_VIEW", at, zone, channel, items=[item(product, currency)], **identity)
             cart = f"cart-{2000 + n}-{e}"
             for product in basket:
                 at += timedelta(seconds=rng.randint(20, 300))
                 event("ADD_TO_CART", at, zone, channel, cart_id=cart,
-                      items=[item(product, currency, rng.choice([1, 1, 1, 2]))], **who)
+                      items=[item(product, currency, rng.choice([1, 1, 1, 2]))], **identity)
             if anonymous:
                 # The visitor logs in later on the web: the link makes the cart theirs.
                 login = at + timedelta(minutes=rng.randint(5, 90))
-                who = {"anonymous_id": cookie, "customer_id": customer, "authenticated": True}
-                event("LOGIN", login, zone, channel, **who)
+                identity = {"anonymous_id": cookie, "customer_id": customer, "authenticated": True}
+                event("LOGIN", login, zone, channel, **identity)
                 links.append((login, {
                     "link_id": f"l-{2000 + n}-{e}",
                     "occurred_at": stamp(login, zone),
@@ -171,7 +172,7 @@ def generate():
             if bought is not None and bought < END:
                 event("PURCHASE", bought, zone, channel, cart_id=cart,
                       order_id=f"o-{2000 + n}-{e}",
-                      items=[item(p, currency) for p in basket], **who)
+                      items=[item(p, currency) for p in basket], **identity)
 
     # A last record fixes where the input ends, whatever the random draws gave.
     event("PRODUCT_VIEW", END, "UTC", "WEB", anonymous_id="c-end", authenticated=False,

@@ -47,7 +47,8 @@ public class ExplainCommand implements Callable<Integer> {
   @Option(
       names = "--bootstrap-servers",
       paramLabel = "HOST:PORT",
-      description = "Kafka brokers (default: kafka.bootstrap-servers of --config, or 127.0.0.1:9092).")
+      description =
+          "Kafka brokers (default: kafka.bootstrap-servers of --config, or 127.0.0.1:9092).")
   String bootstrapServers;
 
   @Option(

@@ -49,6 +49,7 @@ public class InspectSavepointCommand implements Callable<Integer> {
 
   @Option(
       names = "--parallelism",
+      paramLabel = "N",
       description = "Parallelism of the read (default: the number of cores).")
   Integer parallelism;
 
@@ -65,6 +66,7 @@ public class InspectSavepointCommand implements Callable<Integer> {
               + "'; use auto, hashmap or rocksdb");
       return 2;
     }
+
     if (parallelism != null && parallelism < 1) {
       err.println("inspect-savepoint: --parallelism must be at least 1, not " + parallelism);
       return 2;
@@ -73,6 +75,7 @@ public class InspectSavepointCommand implements Callable<Integer> {
       err.println("inspect-savepoint: savepoint not found: " + path);
       return 2;
     }
+
     SavepointInspector.Result result;
     try {
       result = SavepointInspector.inspect(path, out, backend, parallelism);
@@ -80,6 +83,7 @@ public class InspectSavepointCommand implements Callable<Integer> {
       err.println("inspect-savepoint: no savepoint metadata at " + path + ": " + e.getMessage());
       return 2;
     }
+
     o.printf(
         "read %s with the %s backend in %.1f s%n",
         path, result.backend().name().toLowerCase(), result.took().toMillis() / 1000.0);

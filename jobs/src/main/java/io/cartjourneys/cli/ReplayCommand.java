@@ -131,6 +131,7 @@ public class ReplayCommand implements Callable<Integer> {
             .with(SourceKind.LINKS, links)
             .with(SourceKind.EVENTS, events)
             .with(SourceKind.FEEDBACK, feedback);
+
     SavepointFormatType format;
     try {
       format = SavepointFormatType.valueOf(savepointFormat.trim().toUpperCase(Locale.ROOT));
@@ -139,6 +140,7 @@ public class ReplayCommand implements Callable<Integer> {
           "replay: invalid --savepoint-format '" + savepointFormat + "'; use canonical or native");
       return 2;
     }
+
     long started = System.nanoTime();
     String savepointPath = null;
     if (savepoint == null) {

@@ -61,12 +61,12 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
     this.defaultZone = policy.defaultTimeZone;
   }
 
-  /** The person's state; also read by the inspect-savepoint command. */
+  /** Returns the descriptor of the person's state, which inspect-savepoint reads too. */
   public static ValueStateDescriptor<PersonState> personDescriptor() {
     return new ValueStateDescriptor<>("person", PersonState.class);
   }
 
-  /** Records waiting for the watermark, by their effective time in epoch ms. */
+  /** Returns the descriptor of the records that wait for the watermark, by effective time in ms. */
   public static MapStateDescriptor<Long, List<Signal>> pendingDescriptor() {
     return new MapStateDescriptor<>(
         "pending",

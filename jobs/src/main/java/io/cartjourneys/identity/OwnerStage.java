@@ -87,14 +87,14 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
   }
 
   /**
-   * The identifier's owner: {@code c:} and a customer id, or {@code d:} and a device id. Also read
-   * by the inspect-savepoint command.
+   * Returns the descriptor of the identifier's owner: {@code c:} and a customer id, or {@code d:}
+   * and a device id. The inspect-savepoint command reads it too.
    */
   public static ValueStateDescriptor<String> ownerDescriptor() {
     return new ValueStateDescriptor<>("owner", String.class);
   }
 
-  /** How many records wait in "held" for the identifier to get an owner. */
+  /** Returns the descriptor of the number of records that wait in "held" for an owner. */
   public static ValueStateDescriptor<Integer> heldCountDescriptor() {
     return new ValueStateDescriptor<>("held-count", Integer.class);
   }

@@ -42,10 +42,10 @@ import org.slf4j.LoggerFactory;
 public final class SavepointInspector {
   private static final Logger LOG = LoggerFactory.getLogger(SavepointInspector.class);
 
-  /** Which state backend restores the snapshot's keyed state. */
+  /** State backend that restores the snapshot's keyed state. */
   public enum Backend {
     /**
-     * RocksDB when the snapshot holds incremental RocksDB handles (native savepoints and
+     * RocksDB when the snapshot contains incremental RocksDB handles (native savepoints and
      * incremental checkpoints of RocksDB), else the heap backend. Canonical savepoints and full
      * snapshots are backend independent, so the heap backend reads them whatever wrote them.
      */
@@ -55,7 +55,7 @@ public final class SavepointInspector {
   }
 
   /**
-   * What one inspection did.
+   * Summary of one inspection.
    *
    * @param backend the backend that read the state
    * @param rows rows written per table
@@ -168,7 +168,7 @@ public final class SavepointInspector {
             .name("Rows of " + uid));
   }
 
-  /** RocksDB when any keyed state handle is an incremental (native RocksDB) one. */
+  /** Returns ROCKSDB when any keyed state handle is an incremental (native RocksDB) one. */
   static Backend detect(CheckpointMetadata metadata) {
     for (OperatorState op : metadata.getOperatorStates()) {
       for (OperatorSubtaskState subtask : op.getStates()) {

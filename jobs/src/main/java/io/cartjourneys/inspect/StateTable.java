@@ -64,7 +64,7 @@ public enum StateTable {
     this.columns = columns;
   }
 
-  /** The table's name as printed in the summary, such as {@code cart_lines}. */
+  /** Returns the table's name as printed in the summary, such as {@code cart_lines}. */
   public String tableName() {
     return tableName;
   }

@@ -26,9 +26,9 @@ public record TimelineEntry(
     SortedMap<String, String> facts) {
 
   /**
-   * Time order. Decisions of one instant follow the order in which the job makes them: the
-   * decision to enter before the steps it plans, steps by number (a push sent and the follow-up it
-   * defers come out together), and exits and conversions last.
+   * Time order. Decisions of one instant follow the order in which the job makes them. The
+   * decision to enter comes before the steps it plans, and steps go by number, because a sent push
+   * and the follow-up it defers share an instant. Conversions and exits come last.
    */
   public static final Comparator<TimelineEntry> ORDER =
       Comparator.comparing(TimelineEntry::decidedAt)
@@ -57,7 +57,7 @@ public record TimelineEntry(
         facts);
   }
 
-  /** The headline: outcome, reason, step and channel, such as "SENT step 1 PUSH". */
+  /** Formats the headline: outcome, reason, step and channel, such as "SENT step 1 PUSH". */
   public String headline() {
     StringBuilder b = new StringBuilder(outcome);
     if (reason != null) {

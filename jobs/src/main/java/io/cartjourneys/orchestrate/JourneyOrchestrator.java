@@ -58,7 +58,7 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
     this.policy = policy;
   }
 
-  /** The person's journeys and contact; also read by the inspect-savepoint command. */
+  /** Returns the descriptor of the person's journeys and contact, read by inspect-savepoint too. */
   public static ValueStateDescriptor<OrchestratorState> orchestrationDescriptor() {
     return new ValueStateDescriptor<>("orchestration", OrchestratorState.class);
   }

@@ -13,7 +13,7 @@ import java.util.Map;
 final class CsvFiles {
   private CsvFiles() {}
 
-  /** Rows as column-to-value maps in file order; an empty field is an empty string. */
+  /** Reads the rows as column-to-value maps in file order. An empty field is an empty string. */
   static List<Map<String, String>> read(Path file) throws IOException {
     List<List<String>> records = parse(Files.readString(file, StandardCharsets.UTF_8));
     List<String> header = records.get(0);
@@ -32,7 +32,7 @@ final class CsvFiles {
     return rows;
   }
 
-  /** The header's column names. */
+  /** Returns the header's column names. */
   static List<String> header(Path file) throws IOException {
     return parse(Files.readString(file, StandardCharsets.UTF_8)).get(0);
   }

@@ -32,7 +32,7 @@ import picocli.CommandLine;
  *
  * <p>Two product views of other anonymous visitors follow the story, at 21:49 and 21:50:30
  * (Asia/Kolkata). They move the watermark to 21:50:25, past the decision and the push at 21:41
- * but not to the follow-up at 08:00. The 21:49 view is held because its cookie has no owner; the
+ * but not to the follow-up at 08:00. The 21:49 view is held because its cookie has no owner. The
  * 21:50:30 one still waits for the watermark, so its cookie has state but no row. A second
  * customer, k-1002, has only a CRM profile: a person without a cart, whose orchestration state
  * holds a contact but no journey.
@@ -186,7 +186,7 @@ class InspectSavepointITCase {
         + "\"currency\":\"INR\",\"quantity\":1}]}\n";
   }
 
-  /** The ananya scenario's files plus the two later product views and the second profile. */
+  /** Writes the ananya scenario's files plus the two later product views and the second profile. */
   private Path storyInput() throws IOException {
     Path input = Files.createDirectories(dir.resolve("input"));
     for (String name : INPUTS) {
@@ -202,7 +202,10 @@ class InspectSavepointITCase {
             + "\"consent\":{\"email\":\"OPTED_IN\",\"push\":\"UNKNOWN\"},"
             + "\"updated_at\":\"2026-03-02T10:00:00Z\",\"deleted\":false}\n";
     Files.writeString(
-        input.resolve("profiles.jsonl"), profile, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        input.resolve("profiles.jsonl"),
+        profile,
+        StandardCharsets.UTF_8,
+        StandardOpenOption.APPEND);
     return input;
   }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class TimelineEntryTest {
@@ -30,7 +32,7 @@ class TimelineEntryTest {
     assertThat(e.journeyId()).isEqualTo("j-1");
     assertThat(e.episodeStartedAt()).isEqualTo(Instant.parse("2026-03-14T15:41:00Z"));
     assertThat(e.commandId()).isEqualTo("c-1");
-    assertThat(e.facts()).containsExactly(entry("a", "b"), entry("template", "t"));
+    assertThat(e.facts()).containsExactly(fact("a", "b"), fact("template", "t"));
     assertThat(e.headline()).isEqualTo("SENT step 1 PUSH");
   }
 
@@ -78,10 +80,10 @@ class TimelineEntryTest {
 
   private static TimelineEntry entry(Instant at, String outcome, String reason, Integer step) {
     return new TimelineEntry(
-        at, outcome, reason, step, null, null, null, null, new java.util.TreeMap<>());
+        at, outcome, reason, step, null, null, null, null, new TreeMap<>());
   }
 
-  private static java.util.Map.Entry<String, String> entry(String key, String value) {
-    return java.util.Map.entry(key, value);
+  private static Map.Entry<String, String> fact(String key, String value) {
+    return Map.entry(key, value);
   }
 }

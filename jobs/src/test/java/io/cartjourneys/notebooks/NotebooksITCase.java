@@ -126,7 +126,9 @@ class NotebooksITCase {
       Path png = figuresDir.resolve(figure);
       assertThat(png).as("figure %s", figure).exists();
       assertThat(Files.size(png)).as("size of %s in bytes", figure).isGreaterThan(MIN_PNG_BYTES);
-      assertThat(head(png, PNG_MAGIC.length)).as("PNG signature of %s", figure).isEqualTo(PNG_MAGIC);
+      assertThat(head(png, PNG_MAGIC.length))
+          .as("PNG signature of %s", figure)
+          .isEqualTo(PNG_MAGIC);
     }
   }
 
@@ -160,7 +162,7 @@ class NotebooksITCase {
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 
-  /** The repository's notebooks/ directory, searched upward from the working directory. */
+  /** Finds the repository's notebooks/ directory, searching upward from the working directory. */
   private static Path findNotebooksDir() {
     List<Path> tried = new ArrayList<>();
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {

@@ -26,6 +26,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobmaster.JobResult;
@@ -38,10 +39,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replays input like {@link ReplayRunner}, but keeps the source open after the last record and
- * then stops the job with a savepoint: the savepoint holds the state a live job would hold after
- * reading the same records. No final watermark is emitted, so the watermark stays at the latest
- * record time less the watermark lag (at parallelism above 1, the smallest such time over the
- * parallel event-time subtasks), and timers due after it stay pending in the savepoint.
+ * then stops the job with a savepoint. The savepoint contains the state a live job would have
+ * after reading the same records. No final watermark is emitted, so the watermark stays at the
+ * latest record time less the watermark lag (at parallelism above 1, the smallest such time over
+ * the parallel event-time subtasks), and timers due after it stay pending in the savepoint.
  */
 public final class ReplaySavepoint {
   private static final Logger LOG = LoggerFactory.getLogger(ReplaySavepoint.class);
@@ -107,10 +108,10 @@ public final class ReplaySavepoint {
       CompletableFuture.anyOf(allEmitted, result).get();
       throwIfDone(result);
       awaitAllTasksRunning(cluster, id, result);
-      // The event-time operator emits watermarks on a processing-time interval; waiting a few
+      // The event-time operator emits watermarks on a processing-time interval. Waiting a few
       // intervals while every task runs puts the watermark for the last record ahead of the
       // savepoint barrier.
-      // NOTE: a machine too busy to run that timer within the wait leaves some timers unfired.
+      // NOTE: on a machine too busy to run that timer within the wait, some timers stay unfired.
       Duration settle =
           Duration.ofMillis(Math.max(1000, 5 * env.getConfig().getAutoWatermarkInterval()));
       Thread.sleep(settle.toMillis());
@@ -140,7 +141,8 @@ public final class ReplaySavepoint {
     while (true) {
       throwIfDone(result);
       boolean running = true;
-      for (AccessExecutionVertex v : cluster.getExecutionGraph(id).get().getAllExecutionVertices()) {
+      AccessExecutionGraph graph = cluster.getExecutionGraph(id).get();
+      for (AccessExecutionVertex v : graph.getAllExecutionVertices()) {
         running &= v.getExecutionState() == ExecutionState.RUNNING;
       }
       if (running) {
@@ -163,7 +165,7 @@ public final class ReplaySavepoint {
   }
 
   /**
-   * Lets the first {@code records} records of the source through and none after them, and tells
+   * Lets the first {@code records} records of the source through and none after them, and signals
    * the replay when the last one has been emitted. The reader asks for a permit before each
    * record, so the request for permit {@code records + 1} means every record has been emitted.
    * The signal goes through a static registry, which works because replay runs the job in this
