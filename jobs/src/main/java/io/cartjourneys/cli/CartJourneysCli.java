@@ -3,13 +3,22 @@ package io.cartjourneys.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the jar: {@code replay}, {@code demo} and {@code run}. */
+/**
+ * Entry point of the jar: {@code replay}, {@code demo}, {@code run}, and the analyst tools
+ * {@code inspect-savepoint} and {@code explain}.
+ */
 @Command(
     name = "cart-journeys",
     mixinStandardHelpOptions = true,
     version = "cart-journeys 0.1.0",
     description = "Stitches identities, detects abandoned carts and emits push and email commands.",
-    subcommands = {ReplayCommand.class, DemoCommand.class, RunCommand.class})
+    subcommands = {
+      ReplayCommand.class,
+      DemoCommand.class,
+      RunCommand.class,
+      InspectSavepointCommand.class,
+      ExplainCommand.class
+    })
 public class CartJourneysCli implements Runnable {
 
   public static void main(String[] args) {

@@ -4,6 +4,7 @@ import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.io.rees46.Rees46Reader;
 import io.cartjourneys.io.replay.ReplayInput;
 import io.cartjourneys.io.replay.ReplayRunner;
+import io.cartjourneys.io.replay.ReplaySavepoint;
 import io.cartjourneys.io.replay.ReplaySinks;
 import io.cartjourneys.model.SourceKind;
 import java.io.IOException;
@@ -12,8 +13,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.apache.flink.core.execution.SavepointFormatType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -73,6 +76,23 @@ public class ReplayCommand implements Callable<Integer> {
   @Option(names = "--parallelism", description = "Overrides runtime.parallelism.")
   Integer parallelism;
 
+  @Option(
+      names = "--savepoint",
+      paramLabel = "DIR",
+      description =
+          "Keep the job running after the last record and stop it with a savepoint in DIR, for"
+              + " inspect-savepoint. No final watermark: timers due after the last record time"
+              + " less the watermark lag stay in the savepoint, as in a live job.")
+  Path savepoint;
+
+  @Option(
+      names = "--savepoint-format",
+      paramLabel = "FORMAT",
+      defaultValue = "canonical",
+      description =
+          "canonical (readable with any state backend) or native (default: ${DEFAULT-VALUE}).")
+  String savepointFormat;
+
   @Override
   public Integer call() throws Exception {
     PrintStream err = System.err;
@@ -82,6 +102,10 @@ public class ReplayCommand implements Callable<Integer> {
         err.println(
             "replay: --rees46 cannot be combined with --events, --profiles, --links or"
                 + " --feedback");
+        return 2;
+      }
+      if (savepoint != null) {
+        err.println("replay: --savepoint works with the JSON Lines inputs only, not with --rees46");
         return 2;
       }
       return replayRees46();
@@ -107,11 +131,29 @@ public class ReplayCommand implements Callable<Integer> {
             .with(SourceKind.LINKS, links)
             .with(SourceKind.EVENTS, events)
             .with(SourceKind.FEEDBACK, feedback);
+
+    SavepointFormatType format;
+    try {
+      format = SavepointFormatType.valueOf(savepointFormat.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      err.println(
+          "replay: invalid --savepoint-format '" + savepointFormat + "'; use canonical or native");
+      return 2;
+    }
+
     long started = System.nanoTime();
-    ReplayRunner.run(cfg, input, out);
+    String savepointPath = null;
+    if (savepoint == null) {
+      ReplayRunner.run(cfg, input, out);
+    } else {
+      savepointPath = ReplaySavepoint.run(cfg, input, out, savepoint, format);
+    }
     double seconds = (System.nanoTime() - started) / 1e9;
     PrintStream o = System.out;
     o.printf("replayed %d records in %.1f s%n", input.count(), seconds);
+    if (savepointPath != null) {
+      o.printf("  savepoint (%s)  %s%n", format.name().toLowerCase(Locale.ROOT), savepointPath);
+    }
     o.printf("  push commands   %6d  %s%n", lines(ReplaySinks.PUSH), out.resolve(ReplaySinks.PUSH));
     o.printf("  email commands  %6d  %s%n", lines(ReplaySinks.EMAIL), out.resolve(ReplaySinks.EMAIL));
     o.printf("  decisions       %6d  %s%n", lines(ReplaySinks.DECISIONS), out.resolve(ReplaySinks.DECISIONS));

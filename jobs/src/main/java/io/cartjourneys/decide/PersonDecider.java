@@ -61,16 +61,23 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
     this.defaultZone = policy.defaultTimeZone;
   }
 
+  /** Returns the descriptor of the person's state, which inspect-savepoint reads too. */
+  public static ValueStateDescriptor<PersonState> personDescriptor() {
+    return new ValueStateDescriptor<>("person", PersonState.class);
+  }
+
+  /** Returns the descriptor of the records that wait for the watermark, by effective time in ms. */
+  public static MapStateDescriptor<Long, List<Signal>> pendingDescriptor() {
+    return new MapStateDescriptor<>(
+        "pending",
+        TypeInformation.of(Long.class),
+        TypeInformation.of(new TypeHint<List<Signal>>() {}));
+  }
+
   @Override
   public void open(OpenContext context) {
-    state = getRuntimeContext().getState(new ValueStateDescriptor<>("person", PersonState.class));
-    pending =
-        getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "pending",
-                    TypeInformation.of(Long.class),
-                    TypeInformation.of(new TypeHint<List<Signal>>() {})));
+    state = getRuntimeContext().getState(personDescriptor());
+    pending = getRuntimeContext().getMapState(pendingDescriptor());
     quiet = new QuietHours(policy.quietHoursStart, policy.quietHoursEnd);
     var metrics = getRuntimeContext().getMetricGroup();
     entered = metrics.counter("journeysEntered");

@@ -86,12 +86,25 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
     return PASS + (s.resolvedCustomer != null ? s.resolvedCustomer : s.id);
   }
 
+  /**
+   * Returns the descriptor of the identifier's owner: {@code c:} and a customer id, or {@code d:}
+   * and a device id. The inspect-savepoint command reads it too.
+   */
+  public static ValueStateDescriptor<String> ownerDescriptor() {
+    return new ValueStateDescriptor<>("owner", String.class);
+  }
+
+  /** Returns the descriptor of the number of records that wait in "held" for an owner. */
+  public static ValueStateDescriptor<Integer> heldCountDescriptor() {
+    return new ValueStateDescriptor<>("held-count", Integer.class);
+  }
+
   @Override
   public void open(OpenContext context) throws Exception {
     super.open(context);
-    owner = getRuntimeContext().getState(new ValueStateDescriptor<>("owner", String.class));
+    owner = getRuntimeContext().getState(ownerDescriptor());
     held = getRuntimeContext().getListState(new ListStateDescriptor<>("held", Signal.class));
-    heldCount = getRuntimeContext().getState(new ValueStateDescriptor<>("held-count", Integer.class));
+    heldCount = getRuntimeContext().getState(heldCountDescriptor());
     var metrics = getRuntimeContext().getMetricGroup();
     released = metrics.counter("recordsReleased");
     overflow = metrics.counter("heldRecordsDroppedOverflow");

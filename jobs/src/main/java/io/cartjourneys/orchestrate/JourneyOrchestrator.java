@@ -58,11 +58,14 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
     this.policy = policy;
   }
 
+  /** Returns the descriptor of the person's journeys and contact, read by inspect-savepoint too. */
+  public static ValueStateDescriptor<OrchestratorState> orchestrationDescriptor() {
+    return new ValueStateDescriptor<>("orchestration", OrchestratorState.class);
+  }
+
   @Override
   public void open(OpenContext context) {
-    state =
-        getRuntimeContext()
-            .getState(new ValueStateDescriptor<>("orchestration", OrchestratorState.class));
+    state = getRuntimeContext().getState(orchestrationDescriptor());
     pending =
         getRuntimeContext()
             .getMapState(

@@ -30,6 +30,13 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * </pre>
  */
 public final class JourneyTopology {
+  /** Uids of the stateful operators whose state the inspect-savepoint command reads. */
+  public static final String IDENTITY_COOKIES_UID = "identity-cookies";
+
+  public static final String IDENTITY_DEVICES_UID = "identity-devices";
+  public static final String DECIDE_UID = "decide";
+  public static final String ORCHESTRATE_UID = "orchestrate";
+
   private JourneyTopology() {}
 
   /**
@@ -108,13 +115,13 @@ public final class JourneyTopology {
         limited
             .keyBy(s -> OwnerStage.key(OwnerStage.Level.COOKIE, s))
             .process(new OwnerStage(OwnerStage.Level.COOKIE, limit, ttl))
-            .uid("identity-cookies")
+            .uid(IDENTITY_COOKIES_UID)
             .name("Identity: web cookies");
     SingleOutputStreamOperator<Signal> byDevice =
         byCookie
             .keyBy(s -> OwnerStage.key(OwnerStage.Level.DEVICE, s))
             .process(new OwnerStage(OwnerStage.Level.DEVICE, limit, ttl))
-            .uid("identity-devices")
+            .uid(IDENTITY_DEVICES_UID)
             .name("Identity: mobile devices");
 
     DataStream<Signal> owned =
@@ -131,14 +138,14 @@ public final class JourneyTopology {
         owned
             .keyBy(s -> s.resolvedCustomer)
             .process(new PersonDecider(config.journey))
-            .uid("decide")
+            .uid(DECIDE_UID)
             .name("Decide: cart episodes per person");
 
     SingleOutputStreamOperator<Decision> orchestrated =
         decided
             .keyBy(e -> e.customerId)
             .process(new JourneyOrchestrator(config.journey))
-            .uid("orchestrate")
+            .uid(ORCHESTRATE_UID)
             .name("Orchestrate: timed journey steps");
 
     sinks.push(orchestrated.getSideOutput(JourneyOrchestrator.PUSH));

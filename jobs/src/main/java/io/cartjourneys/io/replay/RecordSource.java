@@ -29,7 +29,7 @@ public final class RecordSource {
         new IteratingFunction(records), count, TypeInformation.of(RawRecord.class));
   }
 
-  private static final class IteratingFunction implements GeneratorFunction<Long, RawRecord> {
+  static final class IteratingFunction implements GeneratorFunction<Long, RawRecord> {
     private static final long serialVersionUID = 1L;
     private final RecordIterable records;
     private transient RecordIterable.CloseableIterator iterator;

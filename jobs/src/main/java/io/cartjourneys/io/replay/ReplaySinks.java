@@ -7,6 +7,7 @@ import io.cartjourneys.avro.EngagementCommand;
 import io.cartjourneys.io.OutputJson;
 import io.cartjourneys.topology.JourneySinks;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /** The replay outputs: one JSON Lines file per output in a directory. */
@@ -16,6 +17,9 @@ public final class ReplaySinks implements JourneySinks {
   public static final String DECISIONS = "decisions.jsonl";
   public static final String CONVERSIONS = "conversions.jsonl";
   public static final String DEAD_LETTERS = "dead-letters.jsonl";
+
+  /** Every output file, in the order the replay summary lists them. */
+  public static final List<String> ALL = List.of(PUSH, EMAIL, DECISIONS, CONVERSIONS, DEAD_LETTERS);
 
   private final Path dir;
 
