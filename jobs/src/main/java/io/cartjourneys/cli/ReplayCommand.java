@@ -15,6 +15,7 @@ import java.time.ZoneId;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,14 +68,18 @@ public class ReplayCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
   Path out;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML settings over the defaults.")
-  Path config;
+  @Mixin ConfigOptions settings;
 
-  @Option(names = "--parallelism", description = "Overrides runtime.parallelism.")
+  @Option(names = "--parallelism", description = "Same as --set runtime.parallelism=N.")
   Integer parallelism;
 
   @Override
   public Integer call() throws Exception {
+    if (parallelism != null) {
+      settings.overrides.add("runtime.parallelism=" + parallelism);
+    }
+    JobConfig cfg = settings.load();
+
     PrintStream err = System.err;
     boolean jsonLines = events != null || profiles != null || links != null || feedback != null;
     if (rees46 != null) {
@@ -97,16 +102,13 @@ public class ReplayCommand implements Callable<Integer> {
         return 2;
       }
     }
-    JobConfig cfg = JobConfig.load(config);
-    if (parallelism != null) {
-      cfg.runtime.parallelism = parallelism;
-    }
     ReplayInput input =
         new ReplayInput()
             .with(SourceKind.PROFILES, profiles)
             .with(SourceKind.LINKS, links)
             .with(SourceKind.EVENTS, events)
             .with(SourceKind.FEEDBACK, feedback);
+
     long started = System.nanoTime();
     ReplayRunner.run(cfg, input, out);
     double seconds = (System.nanoTime() - started) / 1e9;
