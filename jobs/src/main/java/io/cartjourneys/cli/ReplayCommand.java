@@ -89,7 +89,7 @@ public class ReplayCommand implements Callable<Integer> {
                 + " --feedback");
         return 2;
       }
-      return replayRees46();
+      return replayRees46(cfg);
     }
     if (!jsonLines) {
       err.println(
@@ -122,15 +122,11 @@ public class ReplayCommand implements Callable<Integer> {
     return 0;
   }
 
-  private int replayRees46() throws Exception {
+  private int replayRees46(JobConfig cfg) throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     if (!Files.isReadable(rees46)) {
       err.println("replay: cannot read " + rees46);
       return 2;
-    }
-    JobConfig cfg = JobConfig.load(config);
-    if (parallelism != null) {
-      cfg.runtime.parallelism = parallelism;
     }
     try {
       Rees46Reader.open(rees46, timeZone).close();
