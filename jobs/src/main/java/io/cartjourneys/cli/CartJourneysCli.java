@@ -1,11 +1,12 @@
 package io.cartjourneys.cli;
 
+import io.cartjourneys.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of the jar: {@code replay}, {@code demo}, {@code run}, and the analyst tools
- * {@code inspect-savepoint} and {@code explain}.
+ * Entry point of the jar: {@code replay}, {@code demo}, {@code run}, {@code config}, and the
+ * analyst tools {@code inspect-savepoint} and {@code explain}.
  */
 @Command(
     name = "cart-journeys",
@@ -16,14 +17,31 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       DemoCommand.class,
       RunCommand.class,
+      ConfigCommand.class,
       InspectSavepointCommand.class,
       ExplainCommand.class
     })
 public class CartJourneysCli implements Runnable {
+  /** Exit code for invalid settings, as for other usage errors. */
+  static final int INVALID_SETTINGS = 2;
 
   public static void main(String[] args) {
-    int code = new CommandLine(new CartJourneysCli()).execute(args);
-    System.exit(code);
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with its handlers, for main and for tests. */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new CartJourneysCli());
+    // Invalid settings are a usage error: print the problems, not a stack trace.
+    cli.setExecutionExceptionHandler(
+        (e, command, parseResult) -> {
+          if (e instanceof ConfigException) {
+            command.getErr().println(command.getCommandName() + ": " + e.getMessage());
+            return INVALID_SETTINGS;
+          }
+          throw e;
+        });
+    return cli;
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.flink.core.execution.SavepointFormatType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,10 +71,9 @@ public class ReplayCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
   Path out;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML settings over the defaults.")
-  Path config;
+  @Mixin ConfigOptions settings;
 
-  @Option(names = "--parallelism", description = "Overrides runtime.parallelism.")
+  @Option(names = "--parallelism", description = "Same as --set runtime.parallelism=N.")
   Integer parallelism;
 
   @Option(
@@ -95,6 +95,11 @@ public class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (parallelism != null) {
+      settings.overrides.add("runtime.parallelism=" + parallelism);
+    }
+    JobConfig cfg = settings.load();
+
     PrintStream err = System.err;
     boolean jsonLines = events != null || profiles != null || links != null || feedback != null;
     if (rees46 != null) {
@@ -108,7 +113,7 @@ public class ReplayCommand implements Callable<Integer> {
         err.println("replay: --savepoint works with the JSON Lines inputs only, not with --rees46");
         return 2;
       }
-      return replayRees46();
+      return replayRees46(cfg);
     }
     if (!jsonLines) {
       err.println(
@@ -120,10 +125,6 @@ public class ReplayCommand implements Callable<Integer> {
         err.println("replay: cannot read " + p);
         return 2;
       }
-    }
-    JobConfig cfg = JobConfig.load(config);
-    if (parallelism != null) {
-      cfg.runtime.parallelism = parallelism;
     }
     ReplayInput input =
         new ReplayInput()
@@ -162,15 +163,11 @@ public class ReplayCommand implements Callable<Integer> {
     return 0;
   }
 
-  private int replayRees46() throws Exception {
+  private int replayRees46(JobConfig cfg) throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     if (!Files.isReadable(rees46)) {
       err.println("replay: cannot read " + rees46);
       return 2;
-    }
-    JobConfig cfg = JobConfig.load(config);
-    if (parallelism != null) {
-      cfg.runtime.parallelism = parallelism;
     }
     try {
       Rees46Reader.open(rees46, timeZone).close();

@@ -4,9 +4,6 @@ import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.io.kafka.KafkaIo;
 import io.cartjourneys.model.RawRecord;
 import io.cartjourneys.topology.JourneyTopology;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -14,7 +11,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * Runs the production job: the four input topics in, commands, decisions, conversions and dead
@@ -32,25 +29,11 @@ import picocli.CommandLine.Option;
 public class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "YAML job settings; keys the file leaves out keep their defaults.")
-  Path configFile;
-
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description = {
-        "Overrides one setting after the file, as a dotted key and a YAML value, for example",
-        "runtime.checkpoint-interval=30s or kafka.properties.security.protocol=SASL_SSL.",
-        "Repeat it for several settings."
-      })
-  Map<String, String> overrides = new LinkedHashMap<>();
+  @Mixin ConfigOptions settings;
 
   @Override
   public Integer call() throws Exception {
-    JobConfig config = ConfigOverrides.load(configFile, overrides);
+    JobConfig config = settings.load();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     build(env, config, Boundedness.CONTINUOUS_UNBOUNDED);
     LOG.info(

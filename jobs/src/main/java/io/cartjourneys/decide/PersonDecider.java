@@ -3,6 +3,9 @@ package io.cartjourneys.decide;
 import io.cartjourneys.avro.Decision;
 import io.cartjourneys.avro.Outcome;
 import io.cartjourneys.config.JobConfig;
+import io.cartjourneys.metrics.JobMetric;
+import io.cartjourneys.metrics.LabelledCounter;
+import io.cartjourneys.metrics.StageMetrics;
 import io.cartjourneys.model.Audit;
 import io.cartjourneys.model.CartItem;
 import io.cartjourneys.model.Ids;
@@ -22,6 +25,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -53,8 +57,11 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
   private transient MapState<Long, List<Signal>> pending;
   private transient QuietHours quiet;
   private transient Counter entered;
-  private transient Counter suppressed;
+  private transient LabelledCounter suppressed;
   private transient Counter lateApplied;
+  private transient Histogram eventTimeLag;
+  /** The watermark as of the last record or timer, for the watermark-lag gauge. */
+  private transient volatile long lastWatermark;
 
   public PersonDecider(JobConfig.Journey policy) {
     this.policy = policy;
@@ -79,14 +86,27 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
     state = getRuntimeContext().getState(personDescriptor());
     pending = getRuntimeContext().getMapState(pendingDescriptor());
     quiet = new QuietHours(policy.quietHoursStart, policy.quietHoursEnd);
-    var metrics = getRuntimeContext().getMetricGroup();
-    entered = metrics.counter("journeysEntered");
-    suppressed = metrics.counter("candidatesSuppressed");
-    lateApplied = metrics.counter("lateRecordsApplied");
+    StageMetrics metrics = StageMetrics.of(getRuntimeContext());
+    entered = metrics.counter(JobMetric.JOURNEYS_ENTERED);
+    suppressed = metrics.labelled(JobMetric.CANDIDATES_SUPPRESSED);
+    lateApplied = metrics.counter(JobMetric.LATE_RECORDS_APPLIED);
+    eventTimeLag = metrics.histogram(JobMetric.EVENT_TIME_LAG);
+    lastWatermark = Long.MIN_VALUE;
+    metrics.gauge(JobMetric.WATERMARK_LAG, this::watermarkLag);
+  }
+
+  /** Returns wall-clock milliseconds behind the last watermark seen, 0 before the first one. */
+  private long watermarkLag() {
+    long watermark = lastWatermark;
+    return watermark == Long.MIN_VALUE ? 0 : System.currentTimeMillis() - watermark;
   }
 
   @Override
   public void processElement(Signal s, Context ctx, Collector<JourneyEvent> out) throws Exception {
+    lastWatermark = ctx.timerService().currentWatermark();
+    if (s.kind == Signal.Kind.EVENT) {
+      eventTimeLag.update(ctx.timerService().currentProcessingTime() - s.time);
+    }
     long at = s.orderTime();
     if (at <= ctx.timerService().currentWatermark()) {
       // Not expected: order times lie ahead of the watermark (see Signal#orderTime).
@@ -108,6 +128,7 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<JourneyEvent> out)
       throws Exception {
+    lastWatermark = ctx.timerService().currentWatermark();
     List<Signal> list = pending.get(timestamp);
     if (list == null) {
       return;
@@ -448,8 +469,9 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
 
   private void suppress(
       Audit audit, KeyedProcessFunction<String, Signal, JourneyEvent>.Context ctx) {
-    suppressed.inc();
-    ctx.output(DECISIONS, audit.build());
+    Decision d = audit.build();
+    suppressed.inc(d.getReason() == null ? null : d.getReason().toString());
+    ctx.output(DECISIONS, d);
   }
 
   private ZoneId zone(String id) {

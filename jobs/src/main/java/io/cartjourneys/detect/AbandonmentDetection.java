@@ -1,13 +1,18 @@
 package io.cartjourneys.detect;
 
+import io.cartjourneys.metrics.JobMetric;
+import io.cartjourneys.metrics.StageMetrics;
 import io.cartjourneys.model.Signal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.Collector;
@@ -86,22 +91,52 @@ public final class AbandonmentDetection {
     DataStream<Signal> late =
         lateAtIngest
             .union(lateAtCep)
-            .map(c -> ToCandidate.candidate(c, inactivity.toMillis()))
+            .map(new LateCandidate(inactivity.toMillis()))
             .uid("detect-late-candidates")
             .name("Detect: candidates for late cart changes");
     return matched.union(late);
   }
 
+  /** Turns a late cart change into a candidate, counted like a CEP match. */
+  static final class LateCandidate extends RichMapFunction<Signal, Signal> {
+    private static final long serialVersionUID = 1L;
+    private final long inactivityMillis;
+    private transient Counter detected;
+
+    LateCandidate(long inactivityMillis) {
+      this.inactivityMillis = inactivityMillis;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+      detected = StageMetrics.of(getRuntimeContext()).counter(JobMetric.ABANDONMENTS_DETECTED);
+    }
+
+    @Override
+    public Signal map(Signal change) {
+      detected.inc();
+      return ToCandidate.candidate(change, inactivityMillis);
+    }
+  }
+
   static final class ToCandidate extends PatternProcessFunction<Signal, Signal> {
     private static final long serialVersionUID = 1L;
     private final long inactivityMillis;
+    private transient Counter detected;
 
     ToCandidate(long inactivityMillis) {
       this.inactivityMillis = inactivityMillis;
     }
 
     @Override
+    public void open(OpenContext context) throws Exception {
+      super.open(context);
+      detected = StageMetrics.of(getRuntimeContext()).counter(JobMetric.ABANDONMENTS_DETECTED);
+    }
+
+    @Override
     public void processMatch(Map<String, List<Signal>> match, Context ctx, Collector<Signal> out) {
+      detected.inc();
       out.collect(candidate(match.get("change").get(0), inactivityMillis));
     }
 

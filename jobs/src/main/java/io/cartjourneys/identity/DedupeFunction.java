@@ -1,5 +1,7 @@
 package io.cartjourneys.identity;
 
+import io.cartjourneys.metrics.JobMetric;
+import io.cartjourneys.metrics.StageMetrics;
 import io.cartjourneys.model.Signal;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -35,7 +37,7 @@ public class DedupeFunction extends KeyedProcessFunction<String, Signal, Signal>
   @Override
   public void open(OpenContext context) {
     firstSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("first-seen", Long.class));
-    duplicates = getRuntimeContext().getMetricGroup().counter("duplicatesDropped");
+    duplicates = StageMetrics.of(getRuntimeContext()).counter(JobMetric.DUPLICATES_DROPPED);
   }
 
   @Override

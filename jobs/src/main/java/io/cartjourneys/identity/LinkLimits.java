@@ -2,6 +2,9 @@ package io.cartjourneys.identity;
 
 import io.cartjourneys.avro.Decision;
 import io.cartjourneys.avro.Outcome;
+import io.cartjourneys.metrics.JobMetric;
+import io.cartjourneys.metrics.LabelledCounter;
+import io.cartjourneys.metrics.StageMetrics;
 import io.cartjourneys.model.Audit;
 import io.cartjourneys.model.Signal;
 import java.time.Duration;
@@ -11,7 +14,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -30,7 +32,8 @@ public class LinkLimits extends EventTimeOrdered<Signal> {
   private final long windowMillis;
   private transient MapState<String, Long> devices;
   private transient MapState<String, Long> cookies;
-  private transient Counter rejected;
+  private static final String OVER_LIMIT = "per-person-limit";
+  private transient LabelledCounter rejected;
 
   public LinkLimits(int maxDevices, int maxCookies, Duration window) {
     this.maxDevices = maxDevices;
@@ -56,7 +59,8 @@ public class LinkLimits extends EventTimeOrdered<Signal> {
     super.open(context);
     devices = getRuntimeContext().getMapState(new MapStateDescriptor<>("devices", Types.STRING, Types.LONG));
     cookies = getRuntimeContext().getMapState(new MapStateDescriptor<>("cookies", Types.STRING, Types.LONG));
-    rejected = getRuntimeContext().getMetricGroup().counter("linksRejectedOverLimit");
+    rejected =
+        StageMetrics.of(getRuntimeContext()).labelled(JobMetric.LINKS_REJECTED).register(OVER_LIMIT);
   }
 
   @Override
@@ -103,11 +107,11 @@ public class LinkLimits extends EventTimeOrdered<Signal> {
   }
 
   private void reject(Signal s, String field, Context ctx) {
-    rejected.inc();
+    rejected.inc(OVER_LIMIT);
     ctx.output(
         AUDIT,
         Audit.of(s.customerId, s.time, Outcome.REJECTED_LINK)
-            .reason("per-person-limit")
+            .reason(OVER_LIMIT)
             .fact("identifier_kind", field)
             .fact("record_id", s.id)
             .build());

@@ -2,6 +2,10 @@ package io.cartjourneys.identity;
 
 import io.cartjourneys.avro.Decision;
 import io.cartjourneys.avro.Outcome;
+import io.cartjourneys.metrics.JobMetric;
+import io.cartjourneys.metrics.LabelledCounter;
+import io.cartjourneys.metrics.StageMetrics;
+import io.cartjourneys.metrics.StateCount;
 import io.cartjourneys.model.Audit;
 import io.cartjourneys.model.Signal;
 import java.util.ArrayList;
@@ -12,6 +16,9 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -25,7 +32,7 @@ import org.apache.flink.util.OutputTag;
  * as someone else, from then on; LOGOUT ends the association. Records pass through in both stages
  * so that each stage sees every link it needs.
  */
-public class OwnerStage extends EventTimeOrdered<Signal> {
+public class OwnerStage extends EventTimeOrdered<Signal> implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
   public static final OutputTag<Decision> AUDIT = new OutputTag<>("owner-audit") {};
 
@@ -37,6 +44,10 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
     DEVICE
   }
 
+  private static final String UNAUTHENTICATED = "unauthenticated-link";
+  private static final String OVERFLOW = "overflow";
+  private static final String EXPIRED = "expired";
+
   private final Level level;
   private final int bufferLimit;
   private final long bufferTtlMillis;
@@ -44,9 +55,12 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
   private transient ValueState<String> owner;
   private transient ListState<Signal> held;
   private transient ValueState<Integer> heldCount;
+  private transient Counter linksMade;
+  private transient LabelledCounter linksRejected;
+  private transient Counter recordsHeld;
   private transient Counter released;
-  private transient Counter overflow;
-  private transient Counter expired;
+  private transient LabelledCounter heldDropped;
+  private final StateCount heldRecords = new StateCount("held-records-gauge");
 
   public OwnerStage(Level level, int bufferLimit, long bufferTtlMillis) {
     this.level = level;
@@ -105,10 +119,23 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
     owner = getRuntimeContext().getState(ownerDescriptor());
     held = getRuntimeContext().getListState(new ListStateDescriptor<>("held", Signal.class));
     heldCount = getRuntimeContext().getState(heldCountDescriptor());
-    var metrics = getRuntimeContext().getMetricGroup();
-    released = metrics.counter("recordsReleased");
-    overflow = metrics.counter("heldRecordsDroppedOverflow");
-    expired = metrics.counter("heldRecordsDroppedExpired");
+    StageMetrics metrics = StageMetrics.of(getRuntimeContext());
+    linksMade = metrics.counter(JobMetric.LINKS_MADE);
+    linksRejected = metrics.labelled(JobMetric.LINKS_REJECTED).register(UNAUTHENTICATED);
+    recordsHeld = metrics.counter(JobMetric.RECORDS_HELD);
+    released = metrics.counter(JobMetric.RECORDS_RELEASED);
+    heldDropped = metrics.labelled(JobMetric.HELD_RECORDS_DROPPED).register(OVERFLOW, EXPIRED);
+    metrics.gauge(JobMetric.HELD_RECORDS, heldRecords::value);
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext context) throws Exception {
+    heldRecords.initialize(context);
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    heldRecords.snapshot();
   }
 
   @Override
@@ -124,10 +151,11 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
     }
     String linkTo = linkTo(s);
     if (s.kind == Signal.Kind.LINK && !s.authenticated) {
+      linksRejected.inc(UNAUTHENTICATED);
       ctx.output(
           AUDIT,
           Audit.of(null, s.time, Outcome.REJECTED_LINK)
-              .reason("unauthenticated-link")
+              .reason(UNAUTHENTICATED)
               .fact("record_id", s.id)
               .fact("stage", level)
               .build());
@@ -147,6 +175,7 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
       String previous = owner.value();
       owner.update(linkTo);
       if (!linkTo.equals(previous)) {
+        linksMade.inc();
         release(linkTo, s.orderTime(), out);
       }
       if (s.kind == Signal.Kind.LINK) {
@@ -187,6 +216,7 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
       String previous = owner.value();
       owner.update(target);
       if (!target.equals(previous)) {
+        linksMade.inc();
         release(target, s.orderTime(), out);
       }
       return;
@@ -226,6 +256,7 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
   }
 
   private void hold(Signal s, Context ctx) throws Exception {
+    recordsHeld.inc();
     Integer n = heldCount.value();
     int count = n == null ? 0 : n;
     if (count == 0) {
@@ -247,19 +278,21 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
         if (h.time >= cutoff) {
           fresh.add(h);
         } else {
-          expired.inc();
+          heldDropped.inc(EXPIRED);
         }
       }
       while (fresh.size() >= bufferLimit) {
         fresh.remove(0);
-        overflow.inc();
+        heldDropped.inc(OVERFLOW);
       }
       fresh.add(s);
       held.update(fresh);
       heldCount.update(fresh.size());
+      heldRecords.add(fresh.size() - count);
     } else {
       held.add(s);
       heldCount.update(count + 1);
+      heldRecords.add(1);
     }
   }
 
@@ -274,12 +307,13 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
     long oldest = Long.MAX_VALUE;
     for (Signal h : held.get()) {
       if (h.orderTime() < cutoff) {
-        expired.inc();
+        heldDropped.inc(EXPIRED);
       } else {
         fresh.add(h);
         oldest = Math.min(oldest, h.orderTime());
       }
     }
+    heldRecords.add(fresh.size() - n);
     if (fresh.isEmpty()) {
       held.clear();
       heldCount.clear();
@@ -297,10 +331,11 @@ public class OwnerStage extends EventTimeOrdered<Signal> {
     if (n == null || n == 0) {
       return;
     }
+    heldRecords.add(-n);
     long cutoff = linkTime - bufferTtlMillis;
     for (Signal h : held.get()) {
       if (h.time < cutoff) {
-        expired.inc();
+        heldDropped.inc(EXPIRED);
         continue;
       }
       resolveWith(h, target);

@@ -2,6 +2,9 @@ package io.cartjourneys.identity;
 
 import io.cartjourneys.avro.Decision;
 import io.cartjourneys.avro.Outcome;
+import io.cartjourneys.metrics.JobMetric;
+import io.cartjourneys.metrics.LabelledCounter;
+import io.cartjourneys.metrics.StageMetrics;
 import io.cartjourneys.model.Audit;
 import io.cartjourneys.model.Ids;
 import io.cartjourneys.model.Signal;
@@ -25,7 +28,7 @@ public class SanitizeFunction extends ProcessFunction<Signal, Signal> {
   private final IdentifierRules rules;
   private final int maxEmails;
   private final int maxPhones;
-  private transient Counter dropped;
+  private transient LabelledCounter rejected;
   private transient Counter unattributed;
 
   public SanitizeFunction(IdentifierRules rules, int maxEmails, int maxPhones) {
@@ -36,8 +39,9 @@ public class SanitizeFunction extends ProcessFunction<Signal, Signal> {
 
   @Override
   public void open(OpenContext context) {
-    dropped = getRuntimeContext().getMetricGroup().counter("identifiersDropped");
-    unattributed = getRuntimeContext().getMetricGroup().counter("feedbackUnattributed");
+    StageMetrics metrics = StageMetrics.of(getRuntimeContext());
+    rejected = metrics.labelled(JobMetric.IDENTIFIERS_REJECTED);
+    unattributed = metrics.counter(JobMetric.FEEDBACK_UNATTRIBUTED);
   }
 
   @Override
@@ -134,7 +138,7 @@ public class SanitizeFunction extends ProcessFunction<Signal, Signal> {
   }
 
   private void reject(Signal s, String field, String reason, Context ctx) {
-    dropped.inc();
+    rejected.inc(reason);
     ctx.output(
         AUDIT,
         Audit.of(s.kind == Signal.Kind.PROFILE ? s.customerId : null, s.time, Outcome.REJECTED_LINK)

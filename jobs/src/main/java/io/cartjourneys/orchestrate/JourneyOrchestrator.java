@@ -10,6 +10,10 @@ import io.cartjourneys.avro.Product;
 import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.decide.Contact;
 import io.cartjourneys.decide.JourneyEvent;
+import io.cartjourneys.metrics.JobMetric;
+import io.cartjourneys.metrics.LabelledCounter;
+import io.cartjourneys.metrics.StageMetrics;
+import io.cartjourneys.metrics.StateCount;
 import io.cartjourneys.model.Audit;
 import io.cartjourneys.model.CartItem;
 import io.cartjourneys.model.Ids;
@@ -26,6 +30,10 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -38,7 +46,8 @@ import org.apache.flink.util.OutputTag;
  * <p>Inputs from the decide stage wait in state until the watermark reaches their time and then
  * apply before any step due at the same instant: a purchase at the instant a step is due wins.
  */
-public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEvent, Decision> {
+public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEvent, Decision>
+    implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
   public static final OutputTag<EngagementCommand> PUSH = new OutputTag<>("push") {};
   public static final OutputTag<EngagementCommand> EMAIL = new OutputTag<>("email") {};
@@ -48,11 +57,12 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
   private transient ValueState<OrchestratorState> state;
   private transient MapState<Long, List<JourneyEvent>> pending;
   private transient QuietHours quiet;
-  private transient Counter pushSent;
-  private transient Counter emailSent;
-  private transient Counter skipped;
-  private transient Counter exited;
+  private transient LabelledCounter commands;
+  private transient LabelledCounter skipped;
+  private transient LabelledCounter exited;
   private transient Counter conversions;
+  private transient Histogram decisionToSend;
+  private final StateCount inFlight = new StateCount("journeys-in-flight-gauge");
 
   public JourneyOrchestrator(JobConfig.Journey policy) {
     this.policy = policy;
@@ -74,12 +84,26 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
                     TypeInformation.of(Long.class),
                     TypeInformation.of(new TypeHint<List<JourneyEvent>>() {})));
     quiet = new QuietHours(policy.quietHoursStart, policy.quietHoursEnd);
-    var metrics = getRuntimeContext().getMetricGroup();
-    pushSent = metrics.counter("pushCommands");
-    emailSent = metrics.counter("emailCommands");
-    skipped = metrics.counter("stepsSkipped");
-    exited = metrics.counter("journeysExited");
-    conversions = metrics.counter("conversions");
+    StageMetrics metrics = StageMetrics.of(getRuntimeContext());
+    commands = metrics.labelled(JobMetric.COMMANDS_EMITTED);
+    for (CommandChannel channel : CommandChannel.values()) {
+      commands.register(channel.name());
+    }
+    skipped = metrics.labelled(JobMetric.STEPS_SKIPPED);
+    exited = metrics.labelled(JobMetric.JOURNEYS_EXITED);
+    conversions = metrics.counter(JobMetric.CONVERSIONS);
+    decisionToSend = metrics.histogram(JobMetric.DECISION_TO_SEND_DELAY);
+    metrics.gauge(JobMetric.JOURNEYS_IN_FLIGHT, inFlight::value);
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext context) throws Exception {
+    inFlight.initialize(context);
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    inFlight.snapshot();
   }
 
   @Override
@@ -184,6 +208,7 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
     j.nextDueAt = e.firstTouchAt;
     s.journeys.add(j);
     if (j.active) {
+      inFlight.add(1);
       long planned = e.decidedAt + policy.firstTouchDelay.toMillis();
       if (e.firstTouchAt > planned) {
         out.collect(
@@ -245,9 +270,10 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
         continue;
       }
       j.active = false;
+      inFlight.add(-1);
       int remaining = j.nextStep;
       j.nextStep = 0;
-      exited.inc();
+      exited.inc(reason);
       out.collect(
           audit(customer, j, at, Outcome.EXITED)
               .reason(reason)
@@ -333,7 +359,7 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
       }
     }
     if (skip != null) {
-      skipped.inc();
+      skipped.inc(skip);
       out.collect(
           audit(customer, j, now, Outcome.SKIPPED)
               .reason(skip)
@@ -341,13 +367,13 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
               .build());
     } else {
       EngagementCommand cmd = command(customer, j, stepNo, channel, now, c, zone);
+      commands.inc(channel.name());
+      decisionToSend.update(now - j.decidedAt);
       if (channel == CommandChannel.PUSH) {
         s.lastPushAt = now;
-        pushSent.inc();
         ctx.output(PUSH, cmd);
       } else {
         s.lastEmailAt = now;
-        emailSent.inc();
         ctx.output(EMAIL, cmd);
       }
       out.collect(
@@ -373,6 +399,7 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
     } else {
       j.nextStep = 0;
       j.active = false;
+      inFlight.add(-1);
     }
   }
 

@@ -13,6 +13,7 @@ import io.cartjourneys.identity.OwnerStage;
 import io.cartjourneys.identity.SanitizeFunction;
 import io.cartjourneys.ingest.IngestFunction;
 import io.cartjourneys.ingest.InputWatermarks;
+import io.cartjourneys.metrics.DecisionMetrics;
 import io.cartjourneys.model.RawRecord;
 import io.cartjourneys.model.Signal;
 import io.cartjourneys.orchestrate.JourneyOrchestrator;
@@ -151,13 +152,20 @@ public final class JourneyTopology {
     sinks.push(orchestrated.getSideOutput(JourneyOrchestrator.PUSH));
     sinks.email(orchestrated.getSideOutput(JourneyOrchestrator.EMAIL));
     sinks.conversions(orchestrated.getSideOutput(JourneyOrchestrator.CONVERSIONS));
-    sinks.decisions(
-        orchestrated.union(
-            decided.getSideOutput(PersonDecider.DECISIONS),
-            sanitized.getSideOutput(SanitizeFunction.AUDIT),
-            byContact.getSideOutput(OwnerStage.AUDIT),
-            limited.getSideOutput(LinkLimits.AUDIT),
-            byCookie.getSideOutput(OwnerStage.AUDIT),
-            byDevice.getSideOutput(OwnerStage.AUDIT)));
+    // Every audit record passes one counting step, so decisions by outcome are measured in one
+    // place whatever stage made them.
+    DataStream<Decision> decisions =
+        orchestrated
+            .union(
+                decided.getSideOutput(PersonDecider.DECISIONS),
+                sanitized.getSideOutput(SanitizeFunction.AUDIT),
+                byContact.getSideOutput(OwnerStage.AUDIT),
+                limited.getSideOutput(LinkLimits.AUDIT),
+                byCookie.getSideOutput(OwnerStage.AUDIT),
+                byDevice.getSideOutput(OwnerStage.AUDIT))
+            .map(new DecisionMetrics())
+            .uid("decision-metrics")
+            .name("Metrics: decisions by outcome");
+    sinks.decisions(decisions);
   }
 }

@@ -22,16 +22,22 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the job graph over a finite input on a local cluster in this JVM and writes the five output
  * files. Pure event time: the bounded input ends with a final watermark that fires every timer.
  */
 public final class ReplayRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplayRunner.class);
+
   /** How often a running replay reports progress. */
   public static final Duration PROGRESS_INTERVAL = Duration.ofMillis(500);
 
@@ -52,11 +58,30 @@ public final class ReplayRunner {
   public static JobExecutionResult run(
       JobConfig config, RecordIterable input, Path outDir, ReplayProgress progress)
       throws Exception {
+    return run(config, input, outDir, progress, new Configuration());
+  }
+
+  /**
+   * Runs the replay with extra Flink settings for the local cluster, such as metric reporters
+   * ({@code metrics.reporter.NAME.factory.class}).
+   */
+  public static JobExecutionResult run(
+      JobConfig config,
+      RecordIterable input,
+      Path outDir,
+      ReplayProgress progress,
+      Configuration flinkSettings)
+      throws Exception {
     Files.createDirectories(outDir);
     long total = input.count();
     Configuration conf = new Configuration();
+    conf.addAll(flinkSettings);
     conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
     conf.set(RestOptions.ADDRESS, "127.0.0.1");
+    // The blob server and the task manager's services bind every interface unless told otherwise.
+    conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+    conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+    conf.set(TaskManagerOptions.HOST, "127.0.0.1");
     // Task managers report accumulators with their heartbeats; the default interval of 10 s
     // would make the progress jump.
     conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
@@ -73,8 +98,14 @@ public final class ReplayRunner {
             .uid("replay-progress")
             .name("Count replayed records");
     JourneyTopology.build(config, raw, new ReplaySinks(outDir));
+    LOG.info(
+        "Replay of {} records started: parallelism {}, output directory {}",
+        total,
+        config.runtime.parallelism,
+        outDir);
     JobClient client = env.executeAsync("cart-journeys replay");
     JobExecutionResult result = awaitResult(client, total, progress);
+    LOG.info("Replay finished in {} ms, job {}", result.getNetRuntime(), result.getJobID());
     for (String f :
         List.of(
             ReplaySinks.PUSH,
