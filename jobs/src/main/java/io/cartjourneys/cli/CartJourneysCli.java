@@ -4,8 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of the jar: {@code replay}, {@code demo} and {@code run}, plus {@code generate} for
- * load tests.
+ * Entry point of the jar: {@code replay}, {@code demo} and {@code run}, plus {@code generate} and
+ * {@code bench} for load tests.
  */
 @Command(
     name = "cart-journeys",
@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       DemoCommand.class,
       RunCommand.class,
-      GenerateCommand.class
+      GenerateCommand.class,
+      BenchCommand.class
     })
 public class CartJourneysCli implements Runnable {
 
