@@ -41,7 +41,7 @@ def read_csv(path):
 
 
 def best_runs(rows):
-    """The run with the highest records/s of each configuration, in first-seen order."""
+    """Return the run with the highest records/s of each configuration, in first-seen order."""
     best = OrderedDict()
     for row in rows:
         key = configuration(row)
@@ -111,7 +111,7 @@ def latency_chart(best, out):
 
 
 def stacked_by_stage(best, rows, value_column, scale, xlabel, title, out):
-    """One stacked bar per full-job configuration, one segment per stage (task)."""
+    """Draw one stacked bar per full-job configuration, with one segment per stage (task)."""
     wanted = {(n, best[n]["run"]) for n in best if best[n]["mode"] == "full"}
     per_config = OrderedDict()
     stages = []
@@ -124,6 +124,7 @@ def stacked_by_stage(best, rows, value_column, scale, xlabel, title, out):
         per_config[key[0]][row["stage"]] = per_config[key[0]].get(row["stage"], 0) + value
         if row["stage"] not in stages:
             stages.append(row["stage"])
+
     if not per_config:
         return False
     stages.sort(key=stage_position)
@@ -135,6 +136,7 @@ def stacked_by_stage(best, rows, value_column, scale, xlabel, title, out):
         values = [per_config[n].get(stage, 0) for n in names]
         ax.barh(names, values, left=left, label=stage, color=cmap(k % 20))
         left = [a + b for a, b in zip(left, values)]
+
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
     ax.set_title(title)

@@ -27,7 +27,7 @@ public record BenchCase(Mode mode, String backend, int parallelism, double rateL
     }
   }
 
-  /** A name without the repetition, for grouping runs of one configuration. */
+  /** Returns a name without the repetition, for grouping the runs of one configuration. */
   public String configuration() {
     String name = mode.label() + "/" + backend + "/p" + parallelism;
     return rateLimit > 0 ? name + String.format(Locale.ROOT, "@%.0f/s", rateLimit) : name;

@@ -151,7 +151,7 @@ public final class BenchProbe {
     return COMMANDS_AT_END.sum();
   }
 
-  /** A copy of the latency histogram of the run, in microseconds. */
+  /** Returns a copy of the run's latency histogram, in microseconds. */
   public static Histogram latencyMicros() {
     return latencyMicros.copy();
   }

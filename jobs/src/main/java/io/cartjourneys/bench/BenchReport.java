@@ -249,7 +249,7 @@ public final class BenchReport {
                             + String.format(Locale.ROOT, format, e.getValue() / divisor) + " |")));
   }
 
-  /** Whether every full run produced the same numbers of commands, decisions and conversions. */
+  /** Describes whether every full run produced the same numbers of commands and decisions. */
   static String outputAgreement(List<BenchResult> results) {
     List<String> distinct =
         results.stream()
@@ -275,7 +275,7 @@ public final class BenchReport {
   }
 
   /**
-   * A short name for a Flink task: the job's operators it chains, by their stage, in chain order.
+   * Returns a short name for a Flink task: the job's operators it chains, by stage, in chain order.
    * A chain with none of the known operator names keeps its full name.
    */
   static String stage(String chain) {

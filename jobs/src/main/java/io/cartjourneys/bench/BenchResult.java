@@ -3,8 +3,8 @@ package io.cartjourneys.bench;
 import java.util.Map;
 
 /**
- * What one benchmark run measured. Times in seconds, sizes in bytes, latencies in milliseconds;
- * a latency is -1 when the run emitted no command that could be measured.
+ * Measurements of one benchmark run. Times are in seconds, sizes in bytes and latencies in
+ * milliseconds. A latency is -1 when the run emitted no command that could be measured.
  */
 public record BenchResult(
     BenchCase benchCase,

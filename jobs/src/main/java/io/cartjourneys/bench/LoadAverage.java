@@ -11,7 +11,7 @@ import java.nio.file.Path;
 final class LoadAverage {
   private LoadAverage() {}
 
-  /** The first field of {@code /proc/loadavg}, or -1 where that file does not exist. */
+  /** Reads the first field of {@code /proc/loadavg}; returns -1 where that file does not exist. */
   static double oneMinute() {
     try {
       String text = Files.readString(Path.of("/proc/loadavg")).trim();

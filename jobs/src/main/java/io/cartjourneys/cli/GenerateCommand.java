@@ -88,8 +88,10 @@ public class GenerateCommand implements Callable<Integer> {
       System.err.println("generate: " + e.getMessage());
       return 2;
     }
+
     long started = System.nanoTime();
     LoadCounts c = LoadGenerator.generate(settings, out);
+
     double seconds = (System.nanoTime() - started) / 1e9;
     PrintStream o = System.out;
     o.printf("generated %d lines in %.1f s into %s%n", c.lines(), seconds, out);

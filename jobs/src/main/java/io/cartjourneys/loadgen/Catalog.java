@@ -42,7 +42,7 @@ final class Catalog {
     return skus.length;
   }
 
-  /** A product of the category, favouring the first products (the bestsellers). */
+  /** Picks a product of the category, favouring its first products (the bestsellers). */
   int pick(SplittableRandom rnd, int category) {
     int rank = (int) (Math.pow(rnd.nextDouble(), 2) * PER_CATEGORY);
     return category * PER_CATEGORY + rank;
@@ -52,7 +52,7 @@ final class Catalog {
     return skus[product];
   }
 
-  /** The JSON of one item line, priced in the shopper's currency. */
+  /** Returns the JSON of one item line, priced in the shopper's currency. */
   String itemJson(int product, int quantity, Currency currency) {
     double price = Math.round(usdPrices[product] * currency.perUsd * 100) / 100.0;
     String sku = skus[product];

@@ -82,7 +82,7 @@ final class JsonLine {
     out.append('"');
   }
 
-  /** A JSON array of quoted strings. */
+  /** Builds a JSON array of quoted strings. */
   static String stringArray(String... values) {
     JsonLine tmp = new JsonLine();
     tmp.out.setLength(0);

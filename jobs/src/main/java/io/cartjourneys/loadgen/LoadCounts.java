@@ -1,6 +1,6 @@
 package io.cartjourneys.loadgen;
 
-/** What one generator run wrote; also stored in {@code manifest.json}. */
+/** Counts of the records one generator run wrote, also stored in {@code manifest.json}. */
 public class LoadCounts {
   public long knownPersons;
   public long appPersons;
@@ -18,7 +18,7 @@ public class LoadCounts {
   public long carts;
   public long purchases;
 
-  /** Every non-blank line in the three files. */
+  /** Returns the number of non-blank lines in the three files. */
   public long lines() {
     return profiles + events + duplicates + malformed + links;
   }

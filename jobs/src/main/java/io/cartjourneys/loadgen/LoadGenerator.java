@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@code manifest.json} with the settings and the counts of what was written.
  *
  * <p>Memory stays bounded by the arrival rate, not by the total. Each UTC day is planned as a
- * sorted array of session starts (8 bytes per session); sessions are then built in start order and
- * their lines wait in a priority queue ordered by arrival time. A line is written once no session
+ * sorted array of session starts (8 bytes per session), and sessions are built in start order.
+ * Their lines wait in a priority queue ordered by arrival time. A line is written once no session
  * still to be built can arrive before it, so each file is in arrival order. Arrival equals event
  * time except for the lines the generator delays on purpose: a small share of events arrives
  * seconds to minutes late, and a small share of app sessions arrives as one batch hours late.
@@ -119,7 +119,7 @@ public final class LoadGenerator {
     flushBefore(Long.MAX_VALUE);
   }
 
-  /** Every known person's CRM profile, dated in the 30 days before the first activity. */
+  /** Writes every known person's CRM profile, dated in the 30 days before the first activity. */
   private void writeInitialProfiles() throws IOException {
     long span = 30 * DAY;
     long begin = settings.start().toEpochMilli() - span;
@@ -141,8 +141,8 @@ public final class LoadGenerator {
   }
 
   /**
-   * The session starts of one UTC day: {@code (millis into the day << 32) | (person << 4) |
-   * session}, so that sorting the array sorts by start time. A session starts at a local hour
+   * Plans the session starts of one UTC day as {@code (millis into the day << 32) | (person << 4)
+   * | session}, so that sorting the array sorts by start time. A session starts at a local hour
    * drawn from {@link #HOUR_WEIGHTS} in the person's zone.
    */
   private long[] plan(int day, long dayStart) {
@@ -300,6 +300,8 @@ public final class LoadGenerator {
 
     void build() {
       counts.sessions++;
+
+      // Arrival: app sessions are logged in; web sessions may be remembered from an earlier login.
       if (app) {
         authenticated = p.known();
         event("APP_OPEN", null, null, null);
@@ -310,6 +312,8 @@ public final class LoadGenerator {
       } else if (p.known() && rnd.nextDouble() < 0.25) {
         authenticated = true; // a remembered login: the events carry the customer id
       }
+
+      // Browsing: product views, some of which go into the cart.
       int views = 1 + rnd.nextInt(7);
       int loginAt =
           !app && p.known() && !authenticated && rnd.nextDouble() < 0.3 ? rnd.nextInt(views) : -1;
@@ -336,6 +340,8 @@ public final class LoadGenerator {
           }
         }
       }
+
+      // The cart's fate: bought now, bought on a later visit, or abandoned.
       if (firstInCart >= 0) {
         counts.carts++;
         if (rnd.nextDouble() < 0.1) {
@@ -362,6 +368,7 @@ public final class LoadGenerator {
           event("CHECKOUT_STARTED", cart, null, "[" + cartItems + "]");
         }
       }
+
       links();
       if (!app && authenticated && rnd.nextDouble() < 0.05) {
         tick(5, 60);

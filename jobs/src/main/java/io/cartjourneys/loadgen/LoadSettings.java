@@ -3,7 +3,7 @@ package io.cartjourneys.loadgen;
 import java.time.Instant;
 
 /**
- * What to generate.
+ * Settings of one generator run.
  *
  * @param persons number of shoppers, known and anonymous
  * @param days days of activity, counted in UTC from {@code start}

@@ -15,7 +15,7 @@ final class Mix {
     return h;
   }
 
-  /** The 64-bit finaliser of MurmurHash3: spreads every input bit over the output. */
+  /** Applies the 64-bit finaliser of MurmurHash3, which spreads every input bit over the output. */
   private static long murmurFinal(long z) {
     z = (z ^ (z >>> 33)) * 0xFF51AFD7ED558CCDL;
     z = (z ^ (z >>> 33)) * 0xC4CEB93FE1A85EC1L;

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * can rebuild its person without keeping a table of all persons in memory.
  */
 final class Persona {
-  /** Where shoppers live, with a weight each; the locale and currency follow the zone. */
+  /** Regions shoppers live in, each with a weight. The locale and currency follow the zone. */
   private static final Region[] REGIONS = {
     new Region("Asia/Kolkata", "en-IN", Catalog.Currency.INR, 18),
     new Region("America/New_York", "en-US", Catalog.Currency.USD, 14),
@@ -70,8 +70,14 @@ final class Persona {
     Region region = region(rnd.nextInt(REGION_WEIGHT_SUM));
     this.zone = ZoneId.of(region.zone);
     double zoneDraw = rnd.nextDouble();
-    // A few CRM records lack a zone or carry one that does not exist: the job must fall back.
-    this.profileZone = zoneDraw < 0.02 ? null : zoneDraw < 0.025 ? "Mars/Olympus_Mons" : region.zone;
+    // A few CRM records lack a zone or carry one that does not exist, so the job must fall back.
+    if (zoneDraw < 0.02) {
+      this.profileZone = null;
+    } else if (zoneDraw < 0.025) {
+      this.profileZone = "Mars/Olympus_Mons";
+    } else {
+      this.profileZone = region.zone;
+    }
     this.locale = region.locale;
     this.currency = region.currency;
     this.firstName = FIRST_NAMES[rnd.nextInt(FIRST_NAMES.length)];
@@ -83,8 +89,14 @@ final class Persona {
     int first = rnd.nextInt(Catalog.CATEGORIES);
     this.favouriteCategories = new int[] {first, (first + 1 + rnd.nextInt(5)) % Catalog.CATEGORIES};
     double activity = rnd.nextDouble();
-    // Most shoppers visit now and then; a few visit several times a day.
-    this.sessionsPerDay = activity < 0.6 ? 0.3 : activity < 0.9 ? 1.0 : 2.5;
+    // Most shoppers visit now and then, and a few visit several times a day.
+    if (activity < 0.6) {
+      this.sessionsPerDay = 0.3;
+    } else if (activity < 0.9) {
+      this.sessionsPerDay = 1.0;
+    } else {
+      this.sessionsPerDay = 2.5;
+    }
   }
 
   static Persona of(long seed, int index, LoadSettings settings) {
@@ -124,7 +136,10 @@ final class Persona {
 
   /** Consent draw: OPTED_IN below {@code in}, OPTED_OUT below {@code out}, else UNKNOWN. */
   private static String consent(double draw, double in, double out) {
-    return draw < in ? "OPTED_IN" : draw < out ? "OPTED_OUT" : "UNKNOWN";
+    if (draw < in) {
+      return "OPTED_IN";
+    }
+    return draw < out ? "OPTED_OUT" : "UNKNOWN";
   }
 
   private static Region region(int draw) {

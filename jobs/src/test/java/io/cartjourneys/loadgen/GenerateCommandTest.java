@@ -81,7 +81,7 @@ class GenerateCommandTest {
   }
 
   @Test
-  void eventsAreInTimeOrderBarTheDelayedOnes() throws IOException {
+  void eventsInTimeOrderExceptDelayed() throws IOException {
     Path out = tmp.resolve("set");
     assertThat(generate(out)).isZero();
     JsonNode counts = JSON.readTree(out.resolve(LoadGenerator.MANIFEST).toFile()).path("counts");
