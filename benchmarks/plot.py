@@ -21,9 +21,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 MODE_COLOURS = {"read": "#9e9e9e", "decode": "#5b8ff9", "full": "#e8684a"}
 # Stages in job-graph order, so that stacked bars read from source to sinks.
-STAGE_ORDER = ["source", "ingest", "event time", "sanitize", "dedupe", "cep filter", "cep",
-               "identity cookies", "identity devices", "owned filter", "decide", "orchestrate",
-               "sinks"]
+STAGE_ORDER = ["source", "event time", "ingest", "sanitize", "dedupe", "cep filter", "cep",
+               "late carts", "identity emails", "link limits", "identity cookies",
+               "identity devices", "owned filter", "decide", "orchestrate", "sinks"]
 DPI = 90
 
 

@@ -305,6 +305,11 @@ public final class BenchReport {
     STAGES.put("Dedupe:", "dedupe");
     STAGES.put("Detect: cart changes and purchases", "cep filter");
     STAGES.put("Detect: cart change, then no activity (CEP)", "cep");
+    STAGES.put("Detect: late cart changes", "late carts");
+    STAGES.put("Detect: cart changes late at CEP", "late carts");
+    STAGES.put("Detect: candidates for late cart changes", "late carts");
+    STAGES.put("Identity: emails and phones", "identity emails");
+    STAGES.put("Identity: per-person link limits", "link limits");
     STAGES.put("Identity: web cookies", "identity cookies");
     STAGES.put("Identity: mobile devices", "identity devices");
     STAGES.put("Identity: records with a known customer", "owned filter");
