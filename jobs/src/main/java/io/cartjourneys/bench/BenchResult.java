@@ -32,7 +32,7 @@ public record BenchResult(
     return processingSeconds > 0 ? inputRecords / processingSeconds : 0;
   }
 
-  /** Process CPU time per input record, in microseconds: less sensitive to other load than rates. */
+  /** Returns process CPU time per input record in microseconds, which other load skews less. */
   public double cpuMicrosPerRecord() {
     return inputRecords > 0 ? processCpuSeconds * 1e6 / inputRecords : 0;
   }

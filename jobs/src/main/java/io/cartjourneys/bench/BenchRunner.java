@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class BenchRunner {
   private static final Logger LOG = LoggerFactory.getLogger(BenchRunner.class);
 
-  /** Managed memory of the one task manager; RocksDB takes its block cache and write buffers here. */
+  /** Managed memory of the one task manager, where RocksDB puts its block cache and buffers. */
   public static final MemorySize MANAGED_MEMORY = MemorySize.ofMebiBytes(256);
 
   private BenchRunner() {}
@@ -85,8 +85,8 @@ public final class BenchRunner {
     }
     if (!checkpointInterval.isZero()) {
       conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
-      conf.set(
-          CheckpointingOptions.CHECKPOINTS_DIRECTORY, tmp.resolve("checkpoints").toUri().toString());
+      String checkpoints = tmp.resolve("checkpoints").toUri().toString();
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints);
     }
 
     config.runtime.parallelism = c.parallelism();
@@ -123,7 +123,8 @@ public final class BenchRunner {
       }
       ArchivedExecutionGraph archived = cluster.getArchivedExecutionGraph(job).get();
       double loadAfter = LoadAverage.oneMinute();
-      return measure(c, inputRecords, submitted, finished, sampler, archived, loadBefore, loadAfter);
+      return measure(
+          c, inputRecords, submitted, finished, sampler, archived, loadBefore, loadAfter);
     }
   }
 
@@ -172,7 +173,10 @@ public final class BenchRunner {
       double loadAfter) {
     long firstRead = BenchProbe.firstReadNanos();
     long lastOutput = BenchProbe.lastOutputNanos();
-    double processing = firstRead > 0 && lastOutput > firstRead ? (lastOutput - firstRead) / 1e9 : 0;
+    double processing = 0;
+    if (firstRead > 0 && lastOutput > firstRead) {
+      processing = (lastOutput - firstRead) / 1e9;
+    }
 
     long checkpoints = 0;
     long maxState = 0;

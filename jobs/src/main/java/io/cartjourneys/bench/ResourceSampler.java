@@ -24,10 +24,11 @@ import javax.management.openmbean.CompositeData;
  * Samples this JVM while a benchmark runs: heap in use every 100 ms, heap left after each garbage
  * collection, process CPU time, and CPU time per Flink task thread.
  *
- * <p>Task threads are named after their operator chain plus {@code " (i/n)#a"}; their CPU times are
- * summed per chain. Flink's timer and output-flusher threads of each task are left out. A thread's last sample is at most one period before it ends, so up to 100 ms
- * of CPU per thread can be missed. CPU spent outside Java threads (garbage collection, JIT, RocksDB
- * compaction) appears only in the process total.
+ * <p>Task threads are named after their operator chain plus {@code " (i/n)#a"}, and their CPU times
+ * are summed per chain. Flink's timer and output-flusher threads of each task are left out. A
+ * thread's last sample is at most one period before it ends, so up to 100 ms of CPU per thread can
+ * be missed. CPU spent outside Java threads (garbage collection, JIT, RocksDB compaction) appears
+ * only in the process total.
  */
 final class ResourceSampler implements AutoCloseable {
   private static final long PERIOD_MILLIS = 100;

@@ -57,7 +57,8 @@ public class BenchCommand implements Callable<Integer> {
   List<String> backends;
 
   @Option(names = "--parallelism", split = ",", defaultValue = "1,2",
-      description = "Job parallelisms; the replay source always runs at 1 (default: ${DEFAULT-VALUE}).")
+      description =
+          "Job parallelisms; the replay source always runs at 1 (default: ${DEFAULT-VALUE}).")
   List<Integer> parallelisms;
 
   @Option(names = "--repeat", defaultValue = "1",
@@ -66,18 +67,23 @@ public class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--rate", defaultValue = "0",
       description = "Records per second the source may emit, 0 for as fast as the job takes them;"
-          + " a rate below the maximum gives latencies without queueing (default: ${DEFAULT-VALUE}).")
+          + " a rate below the maximum gives latencies without queueing"
+          + " (default: ${DEFAULT-VALUE}).")
   double rate;
 
   @Option(names = "--checkpoint-interval", defaultValue = "10s",
       description = "Checkpoint interval, 0 for none (default: ${DEFAULT-VALUE}).")
   String checkpointInterval;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML job settings over the defaults.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "YAML job settings over the defaults.")
   Path config;
 
   @Option(names = "--plot-script", paramLabel = "FILE", defaultValue = "benchmarks/plot.py",
-      description = "matplotlib script that draws PNGs from the CSV files (default: ${DEFAULT-VALUE}).")
+      description =
+          "matplotlib script that draws PNGs from the CSV files (default: ${DEFAULT-VALUE}).")
   Path plotScript;
 
   @Option(names = "--python", paramLabel = "FILE", defaultValue = "/usr/bin/python3",
@@ -177,8 +183,12 @@ public class BenchCommand implements Callable<Integer> {
     lines.add("Flink " + EnvironmentInformation.getVersion() + " MiniCluster in the same JVM, one"
         + " task manager with one slot per parallel subtask, managed memory "
         + BenchRunner.MANAGED_MEMORY.getMebiBytes() + " MiB");
-    lines.add("Source rate: " + (rate > 0 ? String.format(Locale.ROOT, "at most %.0f records/s", rate)
-        : "unlimited (the job runs at its maximum throughput, so latencies include queueing)"));
+    if (rate > 0) {
+      lines.add(String.format(Locale.ROOT, "Source rate: at most %.0f records/s", rate));
+    } else {
+      lines.add("Source rate: unlimited (the job runs at its maximum throughput, so latencies"
+          + " include queueing)");
+    }
     lines.add("Checkpoints: " + (interval.isZero() ? "off" : "every " + Durations.format(interval)
         + " to a local directory (aligned, full snapshots)"));
     lines.add("Watermark lag: " + Durations.format(jobConfig.time.watermarkLag));

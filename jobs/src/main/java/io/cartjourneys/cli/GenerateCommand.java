@@ -21,16 +21,25 @@ import picocli.CommandLine.Option;
           + " rate, not on the total, so millions of events are fine."
     })
 public class GenerateCommand implements Callable<Integer> {
-  @Option(names = "--persons", required = true, description = "Number of shoppers, known and anonymous.")
+  @Option(
+      names = "--persons",
+      required = true,
+      description = "Number of shoppers, known and anonymous.")
   int persons;
 
-  @Option(names = "--days", required = true, description = "Days of activity (UTC days from --start).")
+  @Option(
+      names = "--days",
+      required = true,
+      description = "Days of activity (UTC days from --start).")
   int days;
 
   @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
   Path out;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(
@@ -42,13 +51,16 @@ public class GenerateCommand implements Callable<Integer> {
   @Option(
       names = "--anonymous-share",
       defaultValue = "0.2",
-      description = "Share of persons who never log in and have no CRM profile, 0..1 (default: ${DEFAULT-VALUE}).")
+      description =
+          "Share of persons who never log in and have no CRM profile, 0..1"
+              + " (default: ${DEFAULT-VALUE}).")
   double anonymousShare;
 
   @Option(
       names = "--app-share",
       defaultValue = "0.4",
-      description = "Share of known persons who also use the mobile app, 0..1 (default: ${DEFAULT-VALUE}).")
+      description =
+          "Share of known persons who also use the mobile app, 0..1 (default: ${DEFAULT-VALUE}).")
   double appShare;
 
   @Option(
@@ -66,7 +78,8 @@ public class GenerateCommand implements Callable<Integer> {
   @Option(
       names = "--malformed-share",
       defaultValue = "0.002",
-      description = "Share of events followed by an undecodable line, 0..1 (default: ${DEFAULT-VALUE}).")
+      description =
+          "Share of events followed by an undecodable line, 0..1 (default: ${DEFAULT-VALUE}).")
   double malformedShare;
 
   @Override

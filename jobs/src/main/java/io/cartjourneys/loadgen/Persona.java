@@ -81,8 +81,8 @@ final class Persona {
     this.locale = region.locale;
     this.currency = region.currency;
     this.firstName = FIRST_NAMES[rnd.nextInt(FIRST_NAMES.length)];
-    this.phone =
-        rnd.nextDouble() < 0.6 ? String.format(Locale.ROOT, "+447700%06d", index % 1_000_000) : null;
+    boolean hasPhone = rnd.nextDouble() < 0.6;
+    this.phone = hasPhone ? String.format(Locale.ROOT, "+447700%06d", index % 1_000_000) : null;
     this.emailConsent = consent(rnd.nextDouble(), 0.70, 0.90);
     this.pushConsent = consent(rnd.nextDouble(), 0.55, 0.85);
     this.cookies = 1 + rnd.nextInt(3);
