@@ -54,6 +54,7 @@ public final class BenchRunner {
    * Runs one case. Sets {@code config.runtime.parallelism} to the case's parallelism.
    *
    * @param checkpointInterval zero to run without checkpoints
+   * @param flinkOptions Flink configuration set last, over the bench's own settings
    * @param workDir parent of the temporary RocksDB and checkpoint directories, which are deleted
    */
   public static BenchResult run(
@@ -61,18 +62,24 @@ public final class BenchRunner {
       JobConfig config,
       RecordIterable input,
       Duration checkpointInterval,
+      Map<String, String> flinkOptions,
       Path workDir)
       throws Exception {
     Path tmp = Files.createTempDirectory(Files.createDirectories(workDir), "run-");
     try {
-      return runIn(c, config, input, checkpointInterval, tmp);
+      return runIn(c, config, input, checkpointInterval, flinkOptions, tmp);
     } finally {
       deleteTree(tmp);
     }
   }
 
   private static BenchResult runIn(
-      BenchCase c, JobConfig config, RecordIterable input, Duration checkpointInterval, Path tmp)
+      BenchCase c,
+      JobConfig config,
+      RecordIterable input,
+      Duration checkpointInterval,
+      Map<String, String> flinkOptions,
+      Path tmp)
       throws Exception {
     Configuration conf = new Configuration();
     conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
@@ -88,6 +95,7 @@ public final class BenchRunner {
       String checkpoints = tmp.resolve("checkpoints").toUri().toString();
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints);
     }
+    conf.addAll(Configuration.fromMap(flinkOptions));
 
     config.runtime.parallelism = c.parallelism();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +76,14 @@ public class BenchCommand implements Callable<Integer> {
   @Option(names = "--checkpoint-interval", defaultValue = "10s",
       description = "Checkpoint interval, 0 for none (default: ${DEFAULT-VALUE}).")
   String checkpointInterval;
+
+  @Option(
+      names = "--flink",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Flink configuration for every run, for example --flink"
+              + " execution.buffer-timeout.interval=10ms; repeatable.")
+  Map<String, String> flinkOptions = new LinkedHashMap<>();
 
   @Option(
       names = "--config",
@@ -134,7 +144,8 @@ public class BenchCommand implements Callable<Integer> {
     for (BenchCase c : cases) {
       System.out.printf("[%d/%d] %s run %d ...%n", results.size() + 1, cases.size(),
           c.configuration(), c.run());
-      BenchResult r = BenchRunner.run(c, jobConfig, replay, interval, out.resolve("tmp"));
+      BenchResult r =
+          BenchRunner.run(c, jobConfig, replay, interval, flinkOptions, out.resolve("tmp"));
       results.add(r);
       System.out.printf(Locale.ROOT,
           "        %,.0f records/s, %.1f s processing, %.1f s wall, peak heap %.0f MiB%n",
@@ -192,6 +203,9 @@ public class BenchCommand implements Callable<Integer> {
     lines.add("Checkpoints: " + (interval.isZero() ? "off" : "every " + Durations.format(interval)
         + " to a local directory (aligned, full snapshots)"));
     lines.add("Watermark lag: " + Durations.format(jobConfig.time.watermarkLag));
+    if (!flinkOptions.isEmpty()) {
+      lines.add("Flink options: " + flinkOptions);
+    }
     lines.add("Input: " + input.toAbsolutePath().normalize() + manifestSummary());
     return lines;
   }

@@ -1,6 +1,7 @@
 package io.cartjourneys.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cartjourneys.cli.CartJourneysCli;
 import io.cartjourneys.loadgen.LoadCounts;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -61,6 +63,24 @@ class BenchCommandITCase {
     assertThat(Long.parseLong(full.get("out_decisions"))).isPositive();
     assertThat(out.resolve(BenchReport.RESULTS_MD)).exists();
     assertThat(Files.readAllLines(out.resolve(BenchReport.CPU_CSV))).hasSizeGreaterThan(1);
+
+    // The plot script reads these files by column name; run it where matplotlib is installed.
+    Path python = Path.of("/usr/bin/python3");
+    Path script = Path.of("..", "benchmarks", "plot.py");
+    assumeTrue(Files.isExecutable(python) && Files.exists(script), "no python3 or plot script");
+    assumeTrue(run(python.toString(), "-c", "import matplotlib") == 0, "no matplotlib");
+    assertThat(run(python.toString(), script.toString(), out.toString())).isZero();
+    assertThat(out.resolve("throughput.png")).exists();
+    assertThat(out.resolve("cpu-by-stage.png")).exists();
+  }
+
+  private static int run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).inheritIO().start();
+    if (!p.waitFor(2, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("timed out after 2 minutes: " + String.join(" ", command));
+    }
+    return p.exitValue();
   }
 
   private static Map<String, String> row(String header, String line) {
