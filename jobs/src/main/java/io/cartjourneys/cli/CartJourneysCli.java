@@ -5,8 +5,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of the jar: {@code replay}, {@code demo}, {@code run}, {@code config}, and the
- * analyst tools {@code inspect-savepoint} and {@code explain}.
+ * Entry point of the jar: {@code replay}, {@code demo}, {@code run}, {@code config}, the analyst
+ * tools {@code inspect-savepoint} and {@code explain}, and {@code generate} and {@code bench} for
+ * load tests.
  */
 @Command(
     name = "cart-journeys",
@@ -19,7 +20,9 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ConfigCommand.class,
       InspectSavepointCommand.class,
-      ExplainCommand.class
+      ExplainCommand.class,
+      GenerateCommand.class,
+      BenchCommand.class
     })
 public class CartJourneysCli implements Runnable {
   /** Exit code for invalid settings, as for other usage errors. */

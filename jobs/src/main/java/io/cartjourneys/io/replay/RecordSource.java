@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.NoSuchElementException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 
@@ -27,6 +28,17 @@ public final class RecordSource {
   public static DataGeneratorSource<RawRecord> of(RecordIterable records, long count) {
     return new DataGeneratorSource<>(
         new IteratingFunction(records), count, TypeInformation.of(RawRecord.class));
+  }
+
+  /** Like {@link #of(RecordIterable)}, but emits at most {@code recordsPerSecond} records. */
+  public static DataGeneratorSource<RawRecord> of(RecordIterable records, double recordsPerSecond)
+      throws IOException {
+    long count = records.count();
+    return new DataGeneratorSource<>(
+        new IteratingFunction(records),
+        count,
+        RateLimiterStrategy.perSecond(recordsPerSecond),
+        TypeInformation.of(RawRecord.class));
   }
 
   static final class IteratingFunction implements GeneratorFunction<Long, RawRecord> {
