@@ -25,5 +25,10 @@ savepoint="$(find "$work/savepoints" -mindepth 1 -maxdepth 1 -type d | head -n 1
 rm -rf "$here/sample-data"
 mkdir -p "$here/sample-data/replay" "$here/sample-data/state"
 cp "$work/replay/decisions.jsonl" "$work/replay/conversions.jsonl" "$here/sample-data/replay/"
-cp "$work/state/"*.csv "$here/sample-data/state/"
+# inspect-savepoint writes rows in no fixed order; sorting keeps regenerated
+# files comparable (no field of this synthetic data has a line break).
+for table in "$work/state/"*.csv; do
+  { head -n 1 "$table"; tail -n +2 "$table" | LC_ALL=C sort; } \
+    > "$here/sample-data/state/$(basename "$table")"
+done
 du -sh "$here/sample-data"

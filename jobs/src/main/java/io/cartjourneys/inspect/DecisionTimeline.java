@@ -102,6 +102,8 @@ public final class DecisionTimeline {
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // A mistyped topic name must not create a topic on a broker that allows auto-creation.
+    p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "cart-journeys-explain");
 
     List<TimelineEntry> entries = new ArrayList<>();
@@ -174,9 +176,10 @@ public final class DecisionTimeline {
       }
     }
     List<TimelineEntry> entries = t.entries();
+    String journeyWord = journeys.size() == 1 ? "journey" : "journeys";
     out.printf(
         "customer %s: %d decisions, %d %s",
-        t.customer(), entries.size(), journeys.size(), journeys.size() == 1 ? "journey" : "journeys");
+        t.customer(), entries.size(), journeys.size(), journeyWord);
     if (!entries.isEmpty()) {
       out.printf(
           ", %s to %s", entries.get(0).decidedAt(), entries.get(entries.size() - 1).decidedAt());
