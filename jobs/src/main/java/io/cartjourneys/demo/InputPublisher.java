@@ -20,7 +20,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Writes input records to the job's input topics and waits until the broker has them all. */
 public final class InputPublisher {
-  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration SEND_TIMEOUT = Duration.ofMinutes(4);
 
   private InputPublisher() {}
 
@@ -36,6 +36,12 @@ public final class InputPublisher {
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    // One request at a time, with long timeouts: on a loaded two-core machine the in-process
+    // broker answers slowly, and retried batches of several in-flight requests were rejected
+    // with OutOfOrderSequenceException.
+    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 60_000);
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 180_000);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
