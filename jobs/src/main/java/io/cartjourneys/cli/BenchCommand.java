@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the same input through several job variants and writes throughput, memory and latency. */
@@ -85,11 +86,8 @@ public class BenchCommand implements Callable<Integer> {
               + " execution.buffer-timeout.interval=10ms; repeatable.")
   Map<String, String> flinkOptions = new LinkedHashMap<>();
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "YAML job settings over the defaults.")
-  Path config;
+  /** Job settings; the bench overrides the state backend and parallelism of each case. */
+  @Mixin ConfigOptions settings;
 
   @Option(names = "--plot-script", paramLabel = "FILE", defaultValue = "benchmarks/plot.py",
       description =
@@ -129,7 +127,7 @@ public class BenchCommand implements Callable<Integer> {
       return 2;
     }
     Duration interval = Durations.parse(checkpointInterval);
-    JobConfig jobConfig = JobConfig.load(config);
+    JobConfig jobConfig = settings.load();
     ReplayInput replay =
         new ReplayInput()
             .with(SourceKind.PROFILES, existing(input.resolve(LoadGenerator.PROFILES)))

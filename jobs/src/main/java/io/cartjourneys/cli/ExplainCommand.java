@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,11 +52,8 @@ public class ExplainCommand implements Callable<Integer> {
           "Kafka brokers (default: kafka.bootstrap-servers of --config, or 127.0.0.1:9092).")
   String bootstrapServers;
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "YAML settings; its kafka.properties (such as security settings) apply.")
-  Path config;
+  /** Settings; their kafka.properties (such as security settings) apply to the reader. */
+  @Mixin ConfigOptions settings;
 
   @Option(
       names = "--zone",
@@ -91,7 +89,7 @@ public class ExplainCommand implements Callable<Integer> {
         err.println("explain: invalid --timeout: " + e.getMessage());
         return 2;
       }
-      JobConfig cfg = JobConfig.load(config);
+      JobConfig cfg = settings.load();
       String servers = bootstrapServers != null ? bootstrapServers : cfg.kafka.bootstrapServers;
       source = "topic " + decisions + " at " + servers;
       try {

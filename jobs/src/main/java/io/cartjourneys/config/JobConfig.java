@@ -286,7 +286,7 @@ public class JobConfig implements Serializable {
   }
 
   /**
-   * Defaults overridden by the file, if one is given. Environment variables and command-line
+   * Loads the defaults overridden by the file, if one is given. Environment variables and command-line
    * overrides are applied by {@link ConfigLoader}.
    *
    * @throws ConfigException listing every invalid or unknown setting

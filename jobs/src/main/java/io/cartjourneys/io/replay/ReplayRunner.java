@@ -78,7 +78,7 @@ public final class ReplayRunner {
     conf.addAll(flinkSettings);
     conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
     conf.set(RestOptions.ADDRESS, "127.0.0.1");
-    // The blob server and the task manager's services bind every interface unless told otherwise.
+    // Without these, the blob server and the task manager services bind every interface.
     conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
     conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
     conf.set(TaskManagerOptions.HOST, "127.0.0.1");
