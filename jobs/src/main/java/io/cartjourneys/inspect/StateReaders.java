@@ -12,6 +12,7 @@ import io.cartjourneys.orchestrate.OrchestratorState;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.accumulators.Accumulator;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -42,8 +43,16 @@ final class StateReaders {
     public void open(OpenContext context) throws Exception {
       counters = new EnumMap<>(StateTable.class);
       for (StateTable t : tables) {
-        LongCounter c = new LongCounter();
-        getRuntimeContext().addAccumulator(t.counterName(), c);
+        // A subtask that reads a second key-group split opens this function again; the
+        // accumulator of the first open is still registered and keeps counting.
+        Accumulator<?, ?> existing = getRuntimeContext().getAccumulator(t.counterName());
+        LongCounter c;
+        if (existing instanceof LongCounter known) {
+          c = known;
+        } else {
+          c = new LongCounter();
+          getRuntimeContext().addAccumulator(t.counterName(), c);
+        }
         counters.put(t, c);
       }
     }
