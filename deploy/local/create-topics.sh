@@ -17,5 +17,5 @@ if [ ${#topics[@]} -eq 0 ]; then
   topics=(cj.events cj.profiles cj.links cj.feedback
     cj.commands.push cj.commands.email cj.decisions cj.conversions cj.dead-letters)
 fi
-java -cp "$CJ_JOB_JAR" "$CJ_SCRIPT_DIR/tools/CreateTopics.java" \
-  "127.0.0.1:$CJ_KAFKA_PORT" "$partitions" "${topics[@]}"
+java -cp "$cj_job_jar" "$cj_script_dir/tools/CreateTopics.java" \
+  "127.0.0.1:$CART_JOURNEYS_KAFKA_PORT" "$partitions" "${topics[@]}"

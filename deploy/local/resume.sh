@@ -29,4 +29,4 @@ if [ -n "$path" ]; then
   [ -f "$path/_metadata" ] || cj_die "not a savepoint directory (no _metadata): $savepoint"
   savepoint="file://$(cd "$path" && pwd)"
 fi
-exec "$CJ_SCRIPT_DIR/submit.sh" "$config" --savepoint "$savepoint" "$@"
+exec "$cj_script_dir/submit.sh" "$config" --savepoint "$savepoint" "$@"

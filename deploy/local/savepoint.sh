@@ -8,7 +8,7 @@
 # savepoint): sources stop reading, no further output is written and Kafka
 # transactions are committed, so resume.sh can continue from exactly there.
 # Savepoints are written in Flink's canonical format, which any state backend
-# can restore; set CJ_SAVEPOINT_FORMAT=NATIVE for the backend's own, faster
+# can restore; set CART_JOURNEYS_SAVEPOINT_FORMAT=NATIVE for the backend's own, faster
 # format.
 source "$(dirname "$0")/common.sh"
 cj_require curl jq
@@ -21,7 +21,7 @@ fi
 [ $# -eq 2 ] || { echo "usage: $(basename "$0") [--stop] JOB_ID DIR" >&2; exit 2; }
 job_id="$1"
 dir="$2"
-format="${CJ_SAVEPOINT_FORMAT:-CANONICAL}"
+format="${CART_JOURNEYS_SAVEPOINT_FORMAT:-CANONICAL}"
 
 case "$dir" in
   *://*) target="$dir" ;;
@@ -34,7 +34,8 @@ tasks_running() {
   cj_get "/jobs/$job_id" | jq -e \
     '.state == "RUNNING" and all(.vertices[]; .status == "RUNNING" or .status == "FINISHED")'
 }
-cj_wait_for "all tasks of job $job_id to run" "${CJ_SAVEPOINT_TIMEOUT:-300}" tasks_running
+timeout="${CART_JOURNEYS_SAVEPOINT_TIMEOUT:-300}"
+cj_wait_for "all tasks of job $job_id to run" "$timeout" tasks_running
 
 if $stop; then
   request="$(jq -n --arg dir "$target" --arg format "$format" \
@@ -47,7 +48,7 @@ else
     cj_die "savepoint failed: $answer"
 fi
 trigger="$(jq -r '."request-id"' <<< "$answer")"
-location="$(cj_await_savepoint "$job_id" "$trigger" "${CJ_SAVEPOINT_TIMEOUT:-300}")"
+location="$(cj_await_savepoint "$job_id" "$trigger" "$timeout")"
 cj_log "savepoint of job $job_id complete: $location"
 $stop && cj_log "job $job_id stopped"
 echo "$location"

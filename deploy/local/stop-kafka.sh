@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stops the Kafka broker that start-kafka.sh recorded in $CJ_LOCAL_DIR/pids.
+# Stops the Kafka broker that start-kafka.sh recorded in $CART_JOURNEYS_LOCAL_DIR/pids.
 # With --delete-data its topics and records are deleted as well.
 source "$(dirname "$0")/common.sh"
 
@@ -8,6 +8,6 @@ for pid in $(cj_pids kafka); do
   cj_stop_pid "$pid"
 done
 if [ "${1:-}" = "--delete-data" ]; then
-  rm -rf "$CJ_LOCAL_DIR/kafka"
-  cj_log "deleted $CJ_LOCAL_DIR/kafka"
+  rm -rf "$CART_JOURNEYS_LOCAL_DIR/kafka"
+  cj_log "deleted $CART_JOURNEYS_LOCAL_DIR/kafka"
 fi

@@ -31,30 +31,32 @@ done
 [ -f "$config" ] || cj_die "job settings file not found: $config"
 # The JobManager runs the job's main method and reads the file itself.
 config="$(cd "$(dirname "$config")" && pwd)/$(basename "$config")"
-cj_rest_up || cj_die "no JobManager answers at $CJ_REST_URL; run start-cluster.sh first"
+cj_rest_up || cj_die "no JobManager answers at $cj_rest_url; run start-cluster.sh first"
 cj_ensure_job_jar
 
-cj_log "uploading $CJ_JOB_JAR ($(du -h "$CJ_JOB_JAR" | cut -f1))"
+cj_log "uploading $cj_job_jar ($(du -h "$cj_job_jar" | cut -f1))"
 upload="$(curl -sS --max-time 300 --fail-with-body -X POST \
-  -H 'Expect:' -F "jarfile=@$CJ_JOB_JAR" "$CJ_REST_URL/jars/upload")" || \
+  -H 'Expect:' -F "jarfile=@$cj_job_jar" "$cj_rest_url/jars/upload")" || \
   cj_die "uploading the jar failed: $upload"
 jar_id="$(jq -r '.filename' <<< "$upload" | xargs basename)"
 [ -n "$jar_id" ] && [ "$jar_id" != "null" ] || cj_die "unexpected upload answer: $upload"
 
 request="$(jq -n \
-  --arg entry "$CJ_ENTRY_CLASS" \
+  --arg entry "$cj_entry_class" \
   --arg config "$config" \
   --arg savepoint "$savepoint" \
   --argjson allow "$allow_non_restored" \
   '{entryClass: $entry, programArgsList: ["run", "--config", $config]}
-   + (if $savepoint == "" then {} else {savepointPath: $savepoint, allowNonRestoredState: $allow} end)')"
+   + (if $savepoint == "" then {}
+      else {savepointPath: $savepoint, allowNonRestoredState: $allow} end)')"
 answer="$(cj_post_json "/jars/$jar_id/run" "$request")" || cj_die "starting the job failed: $answer"
 job_id="$(jq -r '.jobid' <<< "$answer")"
 [ -n "$job_id" ] && [ "$job_id" != "null" ] || cj_die "unexpected run answer: $answer"
 
 # The uploaded copy is no longer needed once the job graph is submitted.
 cj_get "/jars/$jar_id" >/dev/null 2>&1 && \
-  curl -sS --max-time 30 -X DELETE "$CJ_REST_URL/jars/$jar_id" >/dev/null || true
+  curl -sS --max-time 30 -X DELETE "$cj_rest_url/jars/$jar_id" >/dev/null || true
 
-cj_log "submitted job $job_id${savepoint:+ from $savepoint}; web UI: $CJ_REST_URL/#/job/running/$job_id/overview"
+cj_log "submitted job $job_id${savepoint:+ from $savepoint}"
+cj_log "web UI: $cj_rest_url/#/job/running/$job_id/overview"
 echo "$job_id"

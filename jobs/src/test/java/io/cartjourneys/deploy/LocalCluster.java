@@ -41,12 +41,12 @@ final class LocalCluster implements AutoCloseable {
     this.dir = dir;
     kafkaPort = freePort();
     int restPort = freePort();
-    env.put("CJ_LOCAL_DIR", dir.toString());
-    env.put("CJ_REST_PORT", Integer.toString(restPort));
-    env.put("CJ_RPC_PORT", Integer.toString(freePort()));
-    env.put("CJ_KAFKA_PORT", Integer.toString(kafkaPort));
-    env.put("CJ_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
-    env.put("CJ_START_TIMEOUT", "180");
+    env.put("CART_JOURNEYS_LOCAL_DIR", dir.toString());
+    env.put("CART_JOURNEYS_REST_PORT", Integer.toString(restPort));
+    env.put("CART_JOURNEYS_RPC_PORT", Integer.toString(freePort()));
+    env.put("CART_JOURNEYS_KAFKA_PORT", Integer.toString(kafkaPort));
+    env.put("CART_JOURNEYS_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
+    env.put("CART_JOURNEYS_START_TIMEOUT", "180");
     restUrl = "http://127.0.0.1:" + restPort;
   }
 
@@ -87,10 +87,9 @@ final class LocalCluster implements AutoCloseable {
 
   /** GETs a path of the Flink REST API and returns the body. */
   String get(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(restUrl + path)).timeout(Duration.ofSeconds(30)).build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(restUrl + path)).timeout(Duration.ofSeconds(30)).build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IOException("GET " + path + " returned " + response.statusCode());
     }

@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * letter once.
  *
  * <p>All input is written before the job starts. The live job fires the last steps once its input
- * has been idle for {@code time.idle-timeout}, by letting the watermark follow the wall clock; input
- * written after such a pause would be late and could be decided differently from the replay.
+ * has been idle for {@code time.idle-timeout}, by letting the watermark follow the wall clock.
+ * Input written after such a pause would be late and could be decided differently from the
+ * replay.
  */
 class TaskManagerFailureITCase {
   private static final Logger LOG = LoggerFactory.getLogger(TaskManagerFailureITCase.class);
@@ -105,10 +106,9 @@ class TaskManagerFailureITCase {
             + "  checkpoint-interval: " + CHECKPOINT_INTERVAL.toSeconds() + "s\n");
 
     Outputs seen = new Outputs();
-    try (CommittedOutputReader reader =
-        new CommittedOutputReader(
-            config.kafka,
-            List.of(config.kafka.pushTopic, config.kafka.emailTopic, config.kafka.deadLettersTopic))) {
+    List<String> outputTopics =
+        List.of(config.kafka.pushTopic, config.kafka.emailTopic, config.kafka.deadLettersTopic);
+    try (CommittedOutputReader reader = new CommittedOutputReader(config.kafka, outputTopics)) {
       InputPublisher.publish(config.kafka, inputs);
       String firstJob = cluster.run("submit.sh", jobYaml.toString());
 
