@@ -221,7 +221,7 @@ cj_start_flink() {
   nohup java $jvm_mem "${cj_java17_opts[@]}" \
     -Dcj.local.dir="$CART_JOURNEYS_LOCAL_DIR" \
     -Dlog.file="$cj_log_dir/$log_name.log" \
-    -Dlog4j.configurationFile="file:$cj_script_dir/conf/log4j2.properties" \
+    -Dlog4j.configurationFile="file:$cj_root/deploy/log4j2.properties" \
     -classpath "$cj_lib_dir/*" \
     "$main" --configDir "$cj_conf_dir" $dynamic "$@" \
     > "$cj_log_dir/$log_name.out" 2>&1 < /dev/null &

@@ -24,7 +24,6 @@ for sub in checkpoints savepoints uploads tmp/web tmp/io; do
 done
 mkdir -p "$cj_conf_dir" "$cj_log_dir"
 cj_render "$cj_script_dir/conf/config.yaml" "$cj_conf_dir/config.yaml"
-cp "$cj_script_dir/conf/log4j2.properties" "$cj_conf_dir/log4j2.properties"
 
 # The TaskManager would wait 10 s before retrying a JobManager that is not up
 # yet, so start it once the REST API answers.
