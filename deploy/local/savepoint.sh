@@ -40,14 +40,14 @@ cj_wait_for "all tasks of job $job_id to run" "$timeout" tasks_running
 if $stop; then
   request="$(jq -n --arg dir "$target" --arg format "$format" \
     '{targetDirectory: $dir, drain: false, formatType: $format}')"
-  answer="$(cj_post_json "/jobs/$job_id/stop" "$request")" || cj_die "stop failed: $answer"
+  response="$(cj_post_json "/jobs/$job_id/stop" "$request")" || cj_die "stop failed: $response"
 else
   request="$(jq -n --arg dir "$target" --arg format "$format" \
     '{"target-directory": $dir, "cancel-job": false, formatType: $format}')"
-  answer="$(cj_post_json "/jobs/$job_id/savepoints" "$request")" || \
-    cj_die "savepoint failed: $answer"
+  response="$(cj_post_json "/jobs/$job_id/savepoints" "$request")" || \
+    cj_die "savepoint failed: $response"
 fi
-trigger="$(jq -r '."request-id"' <<< "$answer")"
+trigger="$(jq -r '."request-id"' <<< "$response")"
 location="$(cj_await_savepoint "$job_id" "$trigger" "$timeout")"
 cj_log "savepoint of job $job_id complete: $location"
 $stop && cj_log "job $job_id stopped"

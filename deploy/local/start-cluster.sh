@@ -26,7 +26,7 @@ mkdir -p "$cj_conf_dir" "$cj_log_dir"
 cj_render "$cj_script_dir/conf/config.yaml" "$cj_conf_dir/config.yaml"
 
 # The TaskManager would wait 10 s before retrying a JobManager that is not up
-# yet, so start it once the REST API answers.
+# yet, so start it once the REST API responds.
 cj_start_flink jobmanager \
   org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
   GET_JM_RESOURCE_PARAMS >/dev/null

@@ -31,7 +31,7 @@ done
 [ -f "$config" ] || cj_die "job settings file not found: $config"
 # The JobManager runs the job's main method and reads the file itself.
 config="$(cd "$(dirname "$config")" && pwd)/$(basename "$config")"
-cj_rest_up || cj_die "no JobManager answers at $cj_rest_url; run start-cluster.sh first"
+cj_rest_up || cj_die "no JobManager responds at $cj_rest_url; run start-cluster.sh first"
 cj_ensure_job_jar
 
 cj_log "uploading $cj_job_jar ($(du -h "$cj_job_jar" | cut -f1))"
@@ -39,7 +39,7 @@ upload="$(curl -sS --max-time 300 --fail-with-body -X POST \
   -H 'Expect:' -F "jarfile=@$cj_job_jar" "$cj_rest_url/jars/upload")" || \
   cj_die "uploading the jar failed: $upload"
 jar_id="$(jq -r '.filename' <<< "$upload" | xargs basename)"
-[ -n "$jar_id" ] && [ "$jar_id" != "null" ] || cj_die "unexpected upload answer: $upload"
+[ -n "$jar_id" ] && [ "$jar_id" != "null" ] || cj_die "unexpected upload response: $upload"
 
 request="$(jq -n \
   --arg entry "$cj_entry_class" \
@@ -49,9 +49,9 @@ request="$(jq -n \
   '{entryClass: $entry, programArgsList: ["run", "--config", $config]}
    + (if $savepoint == "" then {}
       else {savepointPath: $savepoint, allowNonRestoredState: $allow} end)')"
-answer="$(cj_post_json "/jars/$jar_id/run" "$request")" || cj_die "starting the job failed: $answer"
-job_id="$(jq -r '.jobid' <<< "$answer")"
-[ -n "$job_id" ] && [ "$job_id" != "null" ] || cj_die "unexpected run answer: $answer"
+response="$(cj_post_json "/jars/$jar_id/run" "$request")" || cj_die "starting the job failed: $response"
+job_id="$(jq -r '.jobid' <<< "$response")"
+[ -n "$job_id" ] && [ "$job_id" != "null" ] || cj_die "unexpected run response: $response"
 
 # The uploaded copy is no longer needed once the job graph is submitted.
 cj_get "/jars/$jar_id" >/dev/null 2>&1 && \

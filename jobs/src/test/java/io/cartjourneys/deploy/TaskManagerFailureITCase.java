@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Exactly-once output on a real standalone cluster, started with the scripts in deploy/local: a
  * Kafka broker JVM, a JobManager JVM and a TaskManager JVM. The job reads the story and a crowd of
- * synthetic shoppers. After the first commands are committed, while most journeys are still
- * pending, the TaskManager JVM is killed with SIGKILL and a new one started, as a supervisor would;
- * then the job is stopped with a savepoint and resumed from it. A read_committed consumer must see
+ * synthetic shoppers. Once the first commands are committed, the TaskManager JVM is killed with
+ * SIGKILL and a new one is started, as a supervisor would. Then the job is stopped with a savepoint
+ * and resumed from it. A read_committed consumer must see
  * every command that a file replay of the same records produces, each exactly once, and every dead
  * letter once.
  *
