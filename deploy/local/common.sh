@@ -1,45 +1,48 @@
 # Shared settings and helpers of the local cluster scripts; sourced, not run.
 #
 # Settings come from the environment, with these defaults:
-#   CJ_LOCAL_DIR           deploy/local/work   config, logs, pid file, checkpoints, savepoints
-#   CJ_REST_PORT           8081                Flink REST API and web UI
-#   CJ_RPC_PORT            6123                JobManager RPC
-#   CJ_JM_MEMORY           1024m               JobManager process size
-#   CJ_TM_MEMORY           1536m               TaskManager process size
-#   CJ_TASK_SLOTS          2                   slots per TaskManager
-#   CJ_KAFKA_PORT          9092                Kafka broker listener
-#   CJ_KAFKA_CONTROLLER_PORT 9093              Kafka KRaft controller listener
-#   CJ_START_TIMEOUT       90                  seconds to wait for a process to come up
+#   CART_JOURNEYS_LOCAL_DIR              deploy/local/work  config, logs, pids, checkpoints,
+#                                                           savepoints and Kafka data
+#   CART_JOURNEYS_REST_PORT              8081   Flink REST API and web UI
+#   CART_JOURNEYS_RPC_PORT               6123   JobManager RPC
+#   CART_JOURNEYS_JM_MEMORY              1024m  JobManager process size
+#   CART_JOURNEYS_TM_MEMORY              1536m  TaskManager process size
+#   CART_JOURNEYS_TASK_SLOTS             2      slots per TaskManager
+#   CART_JOURNEYS_KAFKA_PORT             9092   Kafka broker listener
+#   CART_JOURNEYS_KAFKA_CONTROLLER_PORT  9093   Kafka KRaft controller listener
+#   CART_JOURNEYS_START_TIMEOUT          90     seconds to wait for a process to come up
+# They do not start with CJ_, because the job reads every CJ_* environment
+# variable as a job setting and rejects unknown ones.
 # Every process binds to 127.0.0.1 only.
 
 set -euo pipefail
 
-CJ_SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-CJ_ROOT="$(cd "$CJ_SCRIPT_DIR/../.." && pwd)"
-CJ_LIB_DIR="$CJ_SCRIPT_DIR/target/lib"
-CJ_JOB_JAR="$CJ_ROOT/jobs/target/cart-journeys.jar"
-CJ_ENTRY_CLASS="io.cartjourneys.cli.CartJourneysCli"
+cj_script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cj_root="$(cd "$cj_script_dir/../.." && pwd)"
+cj_lib_dir="$cj_script_dir/target/lib"
+cj_job_jar="$cj_root/jobs/target/cart-journeys.jar"
+cj_entry_class="io.cartjourneys.cli.CartJourneysCli"
 
-CJ_LOCAL_DIR="${CJ_LOCAL_DIR:-$CJ_SCRIPT_DIR/work}"
-mkdir -p "$CJ_LOCAL_DIR"
-CJ_LOCAL_DIR="$(cd "$CJ_LOCAL_DIR" && pwd)"
-CJ_REST_PORT="${CJ_REST_PORT:-8081}"
-CJ_RPC_PORT="${CJ_RPC_PORT:-6123}"
-CJ_JM_MEMORY="${CJ_JM_MEMORY:-1024m}"
-CJ_TM_MEMORY="${CJ_TM_MEMORY:-1536m}"
-CJ_TASK_SLOTS="${CJ_TASK_SLOTS:-2}"
-CJ_KAFKA_PORT="${CJ_KAFKA_PORT:-9092}"
-CJ_KAFKA_CONTROLLER_PORT="${CJ_KAFKA_CONTROLLER_PORT:-9093}"
-CJ_START_TIMEOUT="${CJ_START_TIMEOUT:-90}"
+CART_JOURNEYS_LOCAL_DIR="${CART_JOURNEYS_LOCAL_DIR:-$cj_script_dir/work}"
+mkdir -p "$CART_JOURNEYS_LOCAL_DIR"
+CART_JOURNEYS_LOCAL_DIR="$(cd "$CART_JOURNEYS_LOCAL_DIR" && pwd)"
+CART_JOURNEYS_REST_PORT="${CART_JOURNEYS_REST_PORT:-8081}"
+CART_JOURNEYS_RPC_PORT="${CART_JOURNEYS_RPC_PORT:-6123}"
+CART_JOURNEYS_JM_MEMORY="${CART_JOURNEYS_JM_MEMORY:-1024m}"
+CART_JOURNEYS_TM_MEMORY="${CART_JOURNEYS_TM_MEMORY:-1536m}"
+CART_JOURNEYS_TASK_SLOTS="${CART_JOURNEYS_TASK_SLOTS:-2}"
+CART_JOURNEYS_KAFKA_PORT="${CART_JOURNEYS_KAFKA_PORT:-9092}"
+CART_JOURNEYS_KAFKA_CONTROLLER_PORT="${CART_JOURNEYS_KAFKA_CONTROLLER_PORT:-9093}"
+CART_JOURNEYS_START_TIMEOUT="${CART_JOURNEYS_START_TIMEOUT:-90}"
 
-CJ_REST_URL="http://127.0.0.1:$CJ_REST_PORT"
-CJ_CONF_DIR="$CJ_LOCAL_DIR/conf"
-CJ_LOG_DIR="$CJ_LOCAL_DIR/log"
-CJ_PID_FILE="$CJ_LOCAL_DIR/pids"
+cj_rest_url="http://127.0.0.1:$CART_JOURNEYS_REST_PORT"
+cj_conf_dir="$CART_JOURNEYS_LOCAL_DIR/conf"
+cj_log_dir="$CART_JOURNEYS_LOCAL_DIR/log"
+cj_pid_file="$CART_JOURNEYS_LOCAL_DIR/pids"
 
 # Flink reflects into these JDK packages; on Java 17 they must be opened
 # explicitly, or running a submitted job fails with InaccessibleObjectException.
-CJ_JAVA17_OPTS=(
+cj_java17_opts=(
   --add-exports=java.base/sun.net.util=ALL-UNNAMED
   --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
   --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED
@@ -76,50 +79,50 @@ cj_require() {
 
 # Resolves the cluster's jars from Maven Central into target/lib on first use.
 cj_ensure_lib() {
-  if ! ls "$CJ_LIB_DIR"/flink-runtime-web-*.jar >/dev/null 2>&1; then
-    cj_log "resolving the Flink cluster jars into $CJ_LIB_DIR (first run)"
-    (cd "$CJ_ROOT" && ./mvnw -q -B -f deploy/local/pom.xml package) >&2
+  if ! ls "$cj_lib_dir"/flink-runtime-web-*.jar >/dev/null 2>&1; then
+    cj_log "resolving the Flink cluster jars into $cj_lib_dir (first run)"
+    (cd "$cj_root" && ./mvnw -q -B -f deploy/local/pom.xml package) >&2
   fi
 }
 
 # Builds the job jar when it is missing; rebuild it yourself after changing code.
 cj_ensure_job_jar() {
-  if [ ! -f "$CJ_JOB_JAR" ]; then
-    cj_log "building $CJ_JOB_JAR (first run, a few minutes)"
-    (cd "$CJ_ROOT" && ./mvnw -q -B -DskipTests -pl jobs -am package) >&2
+  if [ ! -f "$cj_job_jar" ]; then
+    cj_log "building $cj_job_jar (first run, a few minutes)"
+    (cd "$cj_root" && ./mvnw -q -B -DskipTests -pl jobs -am package) >&2
   fi
 }
 
 # Copies a template, replacing each @NAME@ with the value of the named setting.
 cj_render() {
   local template="$1" target="$2"
-  sed -e "s|@LOCAL_DIR@|$CJ_LOCAL_DIR|g" \
-      -e "s|@REST_PORT@|$CJ_REST_PORT|g" \
-      -e "s|@RPC_PORT@|$CJ_RPC_PORT|g" \
-      -e "s|@JM_MEMORY@|$CJ_JM_MEMORY|g" \
-      -e "s|@TM_MEMORY@|$CJ_TM_MEMORY|g" \
-      -e "s|@TASK_SLOTS@|$CJ_TASK_SLOTS|g" \
-      -e "s|@KAFKA_PORT@|$CJ_KAFKA_PORT|g" \
-      -e "s|@CONTROLLER_PORT@|$CJ_KAFKA_CONTROLLER_PORT|g" \
+  sed -e "s|@LOCAL_DIR@|$CART_JOURNEYS_LOCAL_DIR|g" \
+      -e "s|@REST_PORT@|$CART_JOURNEYS_REST_PORT|g" \
+      -e "s|@RPC_PORT@|$CART_JOURNEYS_RPC_PORT|g" \
+      -e "s|@JM_MEMORY@|$CART_JOURNEYS_JM_MEMORY|g" \
+      -e "s|@TM_MEMORY@|$CART_JOURNEYS_TM_MEMORY|g" \
+      -e "s|@TASK_SLOTS@|$CART_JOURNEYS_TASK_SLOTS|g" \
+      -e "s|@KAFKA_PORT@|$CART_JOURNEYS_KAFKA_PORT|g" \
+      -e "s|@CONTROLLER_PORT@|$CART_JOURNEYS_KAFKA_CONTROLLER_PORT|g" \
       "$template" > "$target"
 }
 
 # Appends "ROLE PID" to the pid file.
 cj_record_pid() {
-  mkdir -p "$CJ_LOCAL_DIR"
-  echo "$1 $2" >> "$CJ_PID_FILE"
+  mkdir -p "$CART_JOURNEYS_LOCAL_DIR"
+  echo "$1 $2" >> "$cj_pid_file"
 }
 
 # Prints the pids recorded for a role, one a line.
 cj_pids() {
-  [ -f "$CJ_PID_FILE" ] || return 0
-  awk -v role="$1" '$1 == role { print $2 }' "$CJ_PID_FILE"
+  [ -f "$cj_pid_file" ] || return 0
+  awk -v role="$1" '$1 == role { print $2 }' "$cj_pid_file"
 }
 
 cj_forget_pid() {
-  [ -f "$CJ_PID_FILE" ] || return 0
-  awk -v pid="$1" '$2 != pid' "$CJ_PID_FILE" > "$CJ_PID_FILE.tmp"
-  mv "$CJ_PID_FILE.tmp" "$CJ_PID_FILE"
+  [ -f "$cj_pid_file" ] || return 0
+  awk -v pid="$1" '$2 != pid' "$cj_pid_file" > "$cj_pid_file.tmp"
+  mv "$cj_pid_file.tmp" "$cj_pid_file"
 }
 
 # True when the pid is alive and is still a JVM started for this directory, so
@@ -127,7 +130,7 @@ cj_forget_pid() {
 cj_is_ours() {
   local pid="$1"
   kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$CJ_LOCAL_DIR"
+  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$CART_JOURNEYS_LOCAL_DIR"
 }
 
 # Stops one recorded process: SIGTERM, then SIGKILL after the grace period.
@@ -161,24 +164,24 @@ cj_wait_for() {
 }
 
 cj_rest_up() {
-  curl -sf --max-time 2 "$CJ_REST_URL/config" >/dev/null
+  curl -sf --max-time 2 "$cj_rest_url/config" >/dev/null
 }
 
 # GET or POST against the REST API; prints the body, fails with the body on an
 # HTTP error.
 cj_get() {
-  curl -sS --max-time 30 --fail-with-body "$CJ_REST_URL$1"
+  curl -sS --max-time 30 --fail-with-body "$cj_rest_url$1"
 }
 
 cj_post_json() {
   curl -sS --max-time 60 --fail-with-body -X POST -H 'Content-Type: application/json' \
-    -d "$2" "$CJ_REST_URL$1"
+    -d "$2" "$cj_rest_url$1"
 }
 
 # Polls an asynchronous savepoint or stop operation until it completes and
 # prints the savepoint location.
 cj_await_savepoint() {
-  local job="$1" trigger="$2" timeout="${3:-300}" deadline body status
+  local job="$1" trigger="$2" timeout="${3:-300}" deadline body status cause
   deadline=$((SECONDS + timeout))
   while true; do
     body="$(cj_get "/jobs/$job/savepoints/$trigger")"
@@ -188,7 +191,8 @@ cj_await_savepoint() {
         jq -r '.operation.location' <<< "$body"
         return 0
       fi
-      cj_die "savepoint of job $job failed: $(jq -r '.operation."failure-cause".class // "?"' <<< "$body"): $(jq -r '.operation."failure-cause"."stack-trace" // ""' <<< "$body" | head -n 3)"
+      cause="$(jq -r '.operation."failure-cause"."stack-trace" // "no cause given"' <<< "$body")"
+      cj_die "savepoint of job $job failed: $(head -n 3 <<< "$cause")"
     fi
     if ((SECONDS >= deadline)); then
       cj_die "timed out after ${timeout}s waiting for the savepoint of job $job"
@@ -204,25 +208,26 @@ cj_start_flink() {
   local role="$1" main="$2" resource_command="$3"
   shift 3
   local params jvm_mem dynamic log_name pid
-  params="$(java -cp "$CJ_LIB_DIR/*" org.apache.flink.runtime.util.bash.BashJavaUtils \
-    "$resource_command" --configDir "$CJ_CONF_DIR" 2>&1 | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' || true)"
+  params="$(java -cp "$cj_lib_dir/*" org.apache.flink.runtime.util.bash.BashJavaUtils \
+    "$resource_command" --configDir "$cj_conf_dir" 2>&1 \
+    | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' || true)"
   [ "$(wc -l <<< "$params")" -ge 2 ] || \
-    cj_die "could not compute $role memory settings from $CJ_CONF_DIR/config.yaml"
+    cj_die "could not compute $role memory settings from $cj_conf_dir/config.yaml"
   jvm_mem="$(sed -n 1p <<< "$params" | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://')"
   dynamic="$(sed -n 2p <<< "$params" | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://')"
   log_name="$role-$(date +%Y%m%d-%H%M%S)-$$"
-  mkdir -p "$CJ_LOG_DIR"
+  mkdir -p "$cj_log_dir"
   # shellcheck disable=SC2086 # the memory flags and -D pairs are meant to split
-  nohup java $jvm_mem "${CJ_JAVA17_OPTS[@]}" \
-    -Dcj.local.dir="$CJ_LOCAL_DIR" \
-    -Dlog.file="$CJ_LOG_DIR/$log_name.log" \
-    -Dlog4j.configurationFile="file:$CJ_SCRIPT_DIR/conf/log4j2.properties" \
-    -classpath "$CJ_LIB_DIR/*" \
-    "$main" --configDir "$CJ_CONF_DIR" $dynamic "$@" \
-    > "$CJ_LOG_DIR/$log_name.out" 2>&1 < /dev/null &
+  nohup java $jvm_mem "${cj_java17_opts[@]}" \
+    -Dcj.local.dir="$CART_JOURNEYS_LOCAL_DIR" \
+    -Dlog.file="$cj_log_dir/$log_name.log" \
+    -Dlog4j.configurationFile="file:$cj_root/deploy/log4j2.properties" \
+    -classpath "$cj_lib_dir/*" \
+    "$main" --configDir "$cj_conf_dir" $dynamic "$@" \
+    > "$cj_log_dir/$log_name.out" 2>&1 < /dev/null &
   pid=$!
   cj_record_pid "$role" "$pid"
-  cj_log "started $role, pid $pid, log $CJ_LOG_DIR/$log_name.log"
+  cj_log "started $role, pid $pid, log $cj_log_dir/$log_name.log"
   echo "$pid"
 }
 
@@ -237,7 +242,8 @@ cj_start_taskmanager() {
   id="tm-$(date +%s%N | cut -c1-13)"
   pid="$(cj_start_flink taskmanager org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
     GET_TM_RESOURCE_PARAMS -D "taskmanager.resource-id=$id")"
-  cj_wait_for "TaskManager $id to register" "$CJ_START_TIMEOUT" cj_taskmanager_registered "$id"
+  cj_wait_for "TaskManager $id to register" "$CART_JOURNEYS_START_TIMEOUT" \
+    cj_taskmanager_registered "$id"
   cj_log "TaskManager $id (pid $pid) registered"
   echo "$pid"
 }

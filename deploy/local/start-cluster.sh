@@ -1,33 +1,36 @@
 #!/usr/bin/env bash
 # Starts a standalone Flink session cluster on 127.0.0.1: one JobManager JVM
 # and one TaskManager JVM, from the jars in deploy/local/target/lib. Their pids
-# go to $CJ_LOCAL_DIR/pids, where stop-cluster.sh finds them. Settings: see
+# go to $CART_JOURNEYS_LOCAL_DIR/pids, where stop-cluster.sh finds them. Settings: see
 # common.sh.
 source "$(dirname "$0")/common.sh"
 cj_require java curl jq
 
 if [ -n "$(cj_pids jobmanager)" ]; then
   for pid in $(cj_pids jobmanager); do
-    cj_is_ours "$pid" && cj_die "a JobManager (pid $pid) is already running for $CJ_LOCAL_DIR"
+    cj_is_ours "$pid" && \
+      cj_die "a JobManager (pid $pid) is already running for $CART_JOURNEYS_LOCAL_DIR"
     cj_forget_pid "$pid"
   done
 fi
 if cj_rest_up; then
-  cj_die "port $CJ_REST_PORT already serves a Flink REST API; set CJ_REST_PORT to another port"
+  cj_die "port $CART_JOURNEYS_REST_PORT already serves a Flink REST API;" \
+    "set CART_JOURNEYS_REST_PORT to another port"
 fi
 
 cj_ensure_lib
-mkdir -p "$CJ_CONF_DIR" "$CJ_LOG_DIR" "$CJ_LOCAL_DIR/checkpoints" "$CJ_LOCAL_DIR/savepoints" \
-  "$CJ_LOCAL_DIR/uploads" "$CJ_LOCAL_DIR/tmp/web" "$CJ_LOCAL_DIR/tmp/io"
-cj_render "$CJ_SCRIPT_DIR/conf/config.yaml" "$CJ_CONF_DIR/config.yaml"
-cp "$CJ_SCRIPT_DIR/conf/log4j2.properties" "$CJ_CONF_DIR/log4j2.properties"
+for sub in checkpoints savepoints uploads tmp/web tmp/io; do
+  mkdir -p "$CART_JOURNEYS_LOCAL_DIR/$sub"
+done
+mkdir -p "$cj_conf_dir" "$cj_log_dir"
+cj_render "$cj_script_dir/conf/config.yaml" "$cj_conf_dir/config.yaml"
 
 # The TaskManager would wait 10 s before retrying a JobManager that is not up
-# yet, so start it once the REST API answers.
+# yet, so start it once the REST API responds.
 cj_start_flink jobmanager \
   org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
   GET_JM_RESOURCE_PARAMS >/dev/null
-cj_wait_for "the JobManager at $CJ_REST_URL" "$CJ_START_TIMEOUT" cj_rest_up
+cj_wait_for "the JobManager at $cj_rest_url" "$CART_JOURNEYS_START_TIMEOUT" cj_rest_up
 cj_start_taskmanager >/dev/null
 
-cj_log "Flink cluster is up; web UI at $CJ_REST_URL"
+cj_log "Flink cluster is up; web UI at $cj_rest_url"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stops the TaskManagers and the JobManager that start-cluster.sh and
-# taskmanager.sh recorded in $CJ_LOCAL_DIR/pids, and no other process. Running
+# taskmanager.sh recorded in $CART_JOURNEYS_LOCAL_DIR/pids, and no other process. Running
 # jobs end with the cluster: stop them with a savepoint first (savepoint.sh
 # --stop) to resume them later.
 source "$(dirname "$0")/common.sh"

@@ -10,7 +10,7 @@ cj_require java curl jq
 
 case "${1:-}" in
   start)
-    cj_rest_up || cj_die "no JobManager answers at $CJ_REST_URL; run start-cluster.sh first"
+    cj_rest_up || cj_die "no JobManager responds at $cj_rest_url; run start-cluster.sh first"
     cj_start_taskmanager
     ;;
   kill)

@@ -1,6 +1,7 @@
 package io.cartjourneys.cli;
 
 import io.cartjourneys.config.ConfigException;
+import org.apache.flink.util.FlinkUserCodeClassLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,8 +29,23 @@ public class CartJourneysCli implements Runnable {
   /** Exit code for invalid settings, as for other usage errors. */
   static final int INVALID_SETTINGS = 2;
 
+  /**
+   * Runs a command. Started with {@code java -jar}, it ends the JVM with the command's exit code.
+   * Inside Flink (a job submitted through the REST API, {@code flink run}, or application mode on
+   * Kubernetes) it returns instead, or throws on failure: there the main method runs in a
+   * JobManager or client process that must go on, and a REST submission returns as soon as the
+   * job is submitted.
+   */
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    int code = commandLine().execute(args);
+    if (!runsInsideFlink(CartJourneysCli.class.getClassLoader())) {
+      System.exit(code);
+    }
+    if (code != 0) {
+      throw new IllegalStateException(
+          "cart-journeys " + String.join(" ", args) + " exited with code " + code
+              + "; see the messages above");
+    }
   }
 
   /** The command line with its handlers, for main and for tests. */
@@ -45,6 +61,11 @@ public class CartJourneysCli implements Runnable {
           throw e;
         });
     return cli;
+  }
+
+  /** Flink loads a submitted job jar with a user-code class loader of its own. */
+  static boolean runsInsideFlink(ClassLoader loader) {
+    return loader instanceof FlinkUserCodeClassLoader;
   }
 
   @Override

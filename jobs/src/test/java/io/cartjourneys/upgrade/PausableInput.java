@@ -20,7 +20,7 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
 
 /**
  * A fixed list of input records as a Flink source that can stop emitting after a given record and
- * stay open, so that a job holds its state and pending timers until it is stopped with a
+ * stay open, so that a job keeps its state and pending timers until it is stopped with a
  * savepoint or {@linkplain #resume resumed}.
  *
  * <p>The source is the data generator source at parallelism 1: its state is the index of the next
@@ -107,8 +107,8 @@ final class PausableInput implements Serializable {
 
   /**
    * Grants a permit while fewer than {@code count} records have been emitted, and after that only
-   * once the run is resumed. The source task keeps running and answers checkpoint and savepoint
-   * requests while it waits.
+   * once the run is resumed. The source task keeps running and takes part in checkpoints and
+   * savepoints while it waits.
    */
   private static final class PauseAfter implements RateLimiterStrategy<NumberSequenceSplit> {
     private static final long serialVersionUID = 1L;

@@ -53,7 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       follow-up email is due at 14:30 (journey state and an orchestrator timer);
  *   <li>k-beta abandoned a cart at 10:50 whose 30 minutes of inactivity have not passed (CEP
  *       state);
- *   <li>the anonymous cookie c-gamma holds a cart from 10:40 that no customer owns yet (identity
+ *   <li>the anonymous cookie c-gamma has a cart from 10:40 that no customer owns yet (identity
  *       state), until k-gamma signs in on it at 11:30.
  * </ul>
  *
@@ -292,7 +292,7 @@ class SavepointCompatibilityITCase {
     return result;
   }
 
-  /** The expected command of a journey that started with the cart at {@code cartAt}. */
+  /** Returns the expected command of a journey that started with the cart at {@code cartAt}. */
   private static String command(String customer, String cartAt, int step, String channel) {
     long started = Instant.parse(DAY + cartAt + ":00Z").toEpochMilli();
     return customer + " step " + step + " " + channel + " "

@@ -198,6 +198,32 @@ class FlinkDeploymentManifestTest {
     assertThat(secret.getStringData()).containsKeys(referencedKeys.toArray(String[]::new));
   }
 
+  @Test
+  void exposesPrometheusMetrics() throws IOException {
+    Map<?, ?> metrics =
+        YAML.readValue(DIR.resolve("../prometheus/flink-conf-metrics.yaml").toFile(), Map.class);
+    assertThat(metrics).isNotEmpty();
+    Map<String, String> flink = deployment.getSpec().getFlinkConfiguration();
+    metrics.forEach((key, value) -> assertThat(flink).containsEntry((String) key, (String) value));
+
+    // The pod monitor scrapes the port named "metrics": the first port of the reporter's range.
+    String firstPort = flink.get("metrics.reporter.prom.port").split("-")[0];
+    Container main = mainContainer();
+    assertThat(main.getPorts())
+        .anySatisfy(
+            p -> {
+              assertThat(p.getName()).isEqualTo("metrics");
+              assertThat(p.getContainerPort()).isEqualTo(Integer.parseInt(firstPort));
+            });
+  }
+
+  @Test
+  void logsWithSharedMaskingConfiguration() throws IOException {
+    String shared = Files.readString(DIR.resolve("../log4j2.properties"));
+    assertThat(deployment.getSpec().getLogConfiguration())
+        .containsEntry("log4j-console.properties", shared);
+  }
+
   /** Fails unless every field of {@code expected} is in {@code actual} with the same value. */
   private static void assertContained(JsonNode expected, JsonNode actual, String path) {
     if (expected.isObject()) {
@@ -231,14 +257,16 @@ class FlinkDeploymentManifestTest {
     return volumes.get(0);
   }
 
+  private static Container mainContainer() {
+    return deployment.getSpec().getPodTemplate().getSpec().getContainers().stream()
+        .filter(c -> MAIN_CONTAINER.equals(c.getName()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no container named " + MAIN_CONTAINER));
+  }
+
   /** Returns where the main container mounts the named volume. */
   private static String mountPathOf(String volumeName) {
-    Container main =
-        deployment.getSpec().getPodTemplate().getSpec().getContainers().stream()
-            .filter(c -> MAIN_CONTAINER.equals(c.getName()))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no container named " + MAIN_CONTAINER));
-    return main.getVolumeMounts().stream()
+    return mainContainer().getVolumeMounts().stream()
         .filter(m -> volumeName.equals(m.getName()))
         .map(VolumeMount::getMountPath)
         .findFirst()
