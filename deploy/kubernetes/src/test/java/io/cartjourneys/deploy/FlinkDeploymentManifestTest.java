@@ -128,6 +128,40 @@ class FlinkDeploymentManifestTest {
     assertThat(jobSettings.path("runtime").path("parallelism").asInt()).isEqualTo(parallelism);
   }
 
+  /**
+   * The reporter settings match deploy/prometheus/flink-conf-metrics.yaml, and the PodMonitor there
+   * finds the pods by their app label and scrapes the container port the reporter listens on.
+   */
+  @Test
+  void exposesPrometheusMetricsToThePodMonitor() throws IOException {
+    Map<String, String> flink = deployment.getSpec().getFlinkConfiguration();
+    JsonNode shipped =
+        YAML.readTree(DIR.resolve("../prometheus/flink-conf-metrics.yaml").toFile());
+    for (String key : List.of("factory.class", "scope.variables.excludes")) {
+      String full = "metrics.reporter.prom." + key;
+      assertThat(flink).as(full).containsEntry(full, shipped.path(full).asText());
+    }
+    int port = Integer.parseInt(flink.get("metrics.reporter.prom.port"));
+
+    Container main =
+        deployment.getSpec().getPodTemplate().getSpec().getContainers().stream()
+            .filter(c -> MAIN_CONTAINER.equals(c.getName()))
+            .findFirst()
+            .orElseThrow();
+    JsonNode monitor = YAML.readTree(DIR.resolve("../prometheus/podmonitor.yaml").toFile());
+    String portName =
+        monitor.path("spec").path("podMetricsEndpoints").path(0).path("port").asText();
+    assertThat(main.getPorts())
+        .anySatisfy(
+            p -> {
+              assertThat(p.getName()).isEqualTo(portName);
+              assertThat(p.getContainerPort()).isEqualTo(port);
+            });
+    // Flink's native Kubernetes integration labels its pods app=<cluster id>, the deployment name.
+    assertThat(monitor.path("spec").path("selector").path("matchLabels").path("app").asText())
+        .isEqualTo(deployment.getMetadata().getName());
+  }
+
   @Test
   void upgradesThroughSavepoints() {
     JobSpec job = deployment.getSpec().getJob();
