@@ -233,25 +233,6 @@ class FlinkDeploymentManifestTest {
   }
 
   @Test
-  void exposesPrometheusMetrics() throws IOException {
-    Map<?, ?> metrics =
-        YAML.readValue(DIR.resolve("../prometheus/flink-conf-metrics.yaml").toFile(), Map.class);
-    assertThat(metrics).isNotEmpty();
-    Map<String, String> flink = deployment.getSpec().getFlinkConfiguration();
-    metrics.forEach((key, value) -> assertThat(flink).containsEntry((String) key, (String) value));
-
-    // The pod monitor scrapes the port named "metrics": the first port of the reporter's range.
-    String firstPort = flink.get("metrics.reporter.prom.port").split("-")[0];
-    Container main = mainContainer();
-    assertThat(main.getPorts())
-        .anySatisfy(
-            p -> {
-              assertThat(p.getName()).isEqualTo("metrics");
-              assertThat(p.getContainerPort()).isEqualTo(Integer.parseInt(firstPort));
-            });
-  }
-
-  @Test
   void logsWithSharedMaskingConfiguration() throws IOException {
     String shared = Files.readString(DIR.resolve("../log4j2.properties"));
     assertThat(deployment.getSpec().getLogConfiguration())
