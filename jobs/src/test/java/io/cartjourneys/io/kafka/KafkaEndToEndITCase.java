@@ -87,9 +87,10 @@ class KafkaEndToEndITCase {
   }
 
   @Test
-  void malformedEventsBecomeDeadLetters() throws Exception {
+  void malformedRecordsOnEveryTopicBecomeDeadLetters() throws Exception {
     JobConfig config = KafkaTestConfig.create(kafka, "malformed");
     Map<InputRecord, String> malformed = malformedEvents();
+    malformed.putAll(malformedOtherInputs());
     List<InputRecord> inputs = new ArrayList<>(StoryInputs.load(StoryInputs.ANANYA));
     inputs.addAll(malformed.keySet());
     InputPublisher.publish(config.kafka, inputs);
@@ -98,12 +99,14 @@ class KafkaEndToEndITCase {
 
     Map<String, List<ConsumerRecord<byte[], byte[]>>> out = readCommitted(config.kafka);
     Map<String, ByteBuffer> expected = new LinkedHashMap<>();
-    malformed.forEach((record, reason) -> expected.put(reason, ByteBuffer.wrap(record.payload())));
+    malformed.forEach(
+        (record, reason) ->
+            expected.put(
+                record.source().label() + " " + reason, ByteBuffer.wrap(record.payload())));
     Map<String, ByteBuffer> actual = new LinkedHashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : out.get(config.kafka.deadLettersTopic)) {
       DeadLetter letter = DeadLetter.getDecoder().decode(r.value());
-      assertThat(letter.getSource()).isEqualTo("events");
-      actual.put(letter.getReason(), letter.getPayload());
+      actual.put(letter.getSource() + " " + letter.getReason(), letter.getPayload());
     }
     assertThat(actual).containsExactlyInAnyOrderEntriesOf(expected);
     // Bad records do not stop the job: the story's commands still arrive.
@@ -196,6 +199,22 @@ class KafkaEndToEndITCase {
             "{\"event_id\":\"bad-4\",\"event_type\":\"TELEPORT\","
                 + "\"occurred_at\":\"2026-03-14T21:20:00+05:30\",\"anonymous_id\":\"c-bad-4\"}"),
         "unknown-event-type");
+    return records;
+  }
+
+  /** Undecodable records for the profiles, links and feedback topics. */
+  private static Map<InputRecord, String> malformedOtherInputs() {
+    Map<InputRecord, String> records = new LinkedHashMap<>();
+    for (SourceKind source : List.of(SourceKind.PROFILES, SourceKind.LINKS, SourceKind.FEEDBACK)) {
+      records.put(
+          new InputRecord(
+              source, null, MALFORMED_AT, "{\"customer_id\":".getBytes(StandardCharsets.UTF_8)),
+          "invalid-json");
+      records.put(
+          new InputRecord(
+              source, null, MALFORMED_AT, new byte[] {0x00, 0x21, 0x07, (byte) 0xC3, 0x01, 0x02}),
+          "unrecognised-encoding");
+    }
     return records;
   }
 
