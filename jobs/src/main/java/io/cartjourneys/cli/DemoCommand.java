@@ -60,8 +60,9 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Starts Kafka and Flink in this JVM, replays the Ananya story and a synthetic crowd through",
-      "Kafka and prints the push and email commands the job sends. Uses ports on 127.0.0.1 only."
+      "Starts Kafka and Flink in this JVM, sends the Ananya story and a synthetic crowd through "
+          + "Kafka, and prints the push and email commands the job sends.",
+      "Uses ports on 127.0.0.1 only."
     })
 public class DemoCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
