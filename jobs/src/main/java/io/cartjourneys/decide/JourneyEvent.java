@@ -36,7 +36,8 @@ public class JourneyEvent {
   // PURCHASE
   public String orderId;
 
-  // FEEDBACK
+  // FEEDBACK; for WITHDRAWN, status is the cause (consent-withdrawn or unsubscribed) and channel
+  // the channel that was lost (EMAIL, PUSH, or ALL when the command's channel is unknown).
   public String commandId;
   public String status;
 
@@ -48,7 +49,9 @@ public class JourneyEvent {
     PURCHASE,
     CART_EMPTIED,
     ERASED,
-    FEEDBACK
+    FEEDBACK,
+    /** Consent on a channel was lost: every active journey of the person ends at once. */
+    WITHDRAWN
   }
 
   public static JourneyEvent of(Type type, String customerId, long time) {

@@ -167,7 +167,7 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
           public void close() {}
         };
     switch (s.kind) {
-      case PROFILE -> applyProfile(p, s, customer, ctx, stamped);
+      case PROFILE -> applyProfile(p, s, customer, now, ctx, stamped);
       case EVENT -> applyEvent(p, s, customer, stamped);
       case FEEDBACK -> applyFeedback(p, s, customer, stamped);
       case CANDIDATE -> decide(p, s, customer, now, ctx, stamped);
@@ -181,13 +181,15 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
       PersonState p,
       Signal s,
       String customer,
+      long now,
       KeyedProcessFunction<String, Signal, JourneyEvent>.Context ctx,
       Collector<JourneyEvent> out) {
     if (p.erased) {
       return;
     }
     if (s.deleted) {
-      // Erasure: forget everything but the fact, so that nothing is sent afterwards.
+      // Erasure: forget everything but the fact, so that nothing is sent afterwards. The audit
+      // record is dated when the erasure applies, which is later than its own time if it was late.
       PersonState erased = new PersonState();
       erased.erased = true;
       erased.profileUpdatedAt = s.time;
@@ -195,7 +197,10 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
       out.collect(JourneyEvent.of(JourneyEvent.Type.ERASED, customer, s.time));
       ctx.output(
           DECISIONS,
-          Audit.of(customer, s.time, Outcome.EXITED).reason("erased").build());
+          Audit.of(customer, now, Outcome.EXITED)
+              .reason("erased")
+              .time("cause_at", s.time)
+              .build());
       return;
     }
     if (s.time < p.profileUpdatedAt) {
@@ -208,8 +213,23 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
     c.email = first != null && first.equals(p.bouncedEmail) ? null : first;
     c.firstName = s.firstName;
     c.locale = s.locale;
-    c.emailConsent = s.emailConsent == null ? "UNKNOWN" : s.emailConsent;
-    c.pushConsent = s.pushConsent == null ? "UNKNOWN" : s.pushConsent;
+    String emailConsent = s.emailConsent == null ? "UNKNOWN" : s.emailConsent;
+    String pushConsent = s.pushConsent == null ? "UNKNOWN" : s.pushConsent;
+    // A consent the CRM changed explicitly (after a re-opt-in, say) overrides an unsubscribe.
+    if (!emailConsent.equals(p.profileEmailConsent)) {
+      p.emailUnsubscribed = false;
+    }
+    if (!pushConsent.equals(p.profilePushConsent)) {
+      p.pushUnsubscribed = false;
+    }
+    p.profileEmailConsent = emailConsent;
+    p.profilePushConsent = pushConsent;
+    String emailBefore = c.emailConsent;
+    String pushBefore = c.pushConsent;
+    c.emailConsent = p.emailUnsubscribed ? "OPTED_OUT" : emailConsent;
+    c.pushConsent = p.pushUnsubscribed ? "OPTED_OUT" : pushConsent;
+    withdrawn(customer, s.time, "EMAIL", emailBefore, c.emailConsent, out);
+    withdrawn(customer, s.time, "PUSH", pushBefore, c.pushConsent, out);
     p.profileZone = s.timeZone;
     c.timeZone = zone(s.timeZone).getId();
     if (s.timeZone != null && !c.timeZone.equals(s.timeZone)) {
@@ -223,16 +243,52 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
     facts(p, customer, s.time, out);
   }
 
+  /** Tells the orchestrator to end the person's journeys when consent on a channel was lost. */
+  private static void withdrawn(
+      String customer,
+      long time,
+      String channel,
+      String before,
+      String after,
+      Collector<JourneyEvent> out) {
+    if ("OPTED_IN".equals(before) && !"OPTED_IN".equals(after)) {
+      JourneyEvent e = JourneyEvent.of(JourneyEvent.Type.WITHDRAWN, customer, time);
+      e.status = "consent-withdrawn";
+      e.channel = channel;
+      out.collect(e);
+    }
+  }
+
   private void applyFeedback(
       PersonState p, Signal s, String customer, Collector<JourneyEvent> out) {
     if (p.erased) {
       return;
     }
     switch (s.status) {
-      case "UNSUBSCRIBED" -> p.contact.emailConsent = "OPTED_OUT";
+      case "UNSUBSCRIBED" -> {
+        // The channel of the command: step 2 is always email, step 1 is the journey's channel. A
+        // command of a journey no longer kept could be either, so both channels stop.
+        String channel =
+            p.channelOfCommand(Ids.journeyOfCommand(s.commandId), Ids.stepOfCommand(s.commandId));
+        if (channel == null || channel.equals("EMAIL")) {
+          p.emailUnsubscribed = true;
+          p.contact.emailConsent = "OPTED_OUT";
+        }
+        if (channel == null || channel.equals("PUSH")) {
+          p.pushUnsubscribed = true;
+          p.contact.pushConsent = "OPTED_OUT";
+        }
+        JourneyEvent e = JourneyEvent.of(JourneyEvent.Type.WITHDRAWN, customer, s.time);
+        e.status = "unsubscribed";
+        e.channel = channel == null ? "ALL" : channel;
+        out.collect(e);
+      }
       case "BOUNCED" -> {
-        p.bouncedEmail = p.contact.email;
-        p.contact.email = null;
+        // A second bounce finds no address left; keep the one the first bounce reported.
+        if (p.contact.email != null) {
+          p.bouncedEmail = p.contact.email;
+          p.contact.email = null;
+        }
       }
       case "TOKEN_INVALID" -> {
         p.contact.pushToken = null;
@@ -386,6 +442,14 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
     long episodeStart = p.episodeStartedAt();
     String journeyId = Ids.journeyId(customer, episodeStart);
     audit.journey(journeyId, episodeStart).fact("cart_lines", cart.size());
+    PersonState.EnteredJourney current = p.journeyOfCurrentEpisode();
+    if (current != null) {
+      // One journey per episode: a cart change after entry does not start a second one.
+      suppress(
+          audit.reason("episode-already-entered").fact("entered_journey_id", current.journeyId),
+          ctx);
+      return;
+    }
     if (!p.hasProfile) {
       suppress(audit.reason("no-crm-profile"), ctx);
       return;
@@ -407,6 +471,12 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
         .fact("push_consent", contact.pushConsent)
         .fact("has_email", contact.email != null)
         .fact("email_consent", contact.emailConsent);
+    if (p.emailUnsubscribed) {
+      audit.fact("email_unsubscribed", true);
+    }
+    if (p.pushUnsubscribed) {
+      audit.fact("push_unsubscribed", true);
+    }
     String channel;
     if (appActive && contact.pushAllowed()) {
       channel = "PUSH";
@@ -417,10 +487,12 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
       return;
     }
     ZoneId zone = ZoneId.of(contact.timeZone == null ? defaultZone.getId() : contact.timeZone);
+    audit.fact("time_zone", zone.getId()).fact("time_zone_source", zoneSource(p, zone));
     Instant planned = Instant.ofEpochMilli(decidedAt).plus(policy.firstTouchDelay);
     long firstTouch = quiet.nextAllowed(planned, zone).toEpochMilli();
     boolean holdout = Ids.percentile(customer) < policy.holdoutPercent;
     p.lastFirstTouchAt = firstTouch;
+    p.entered(new PersonState.EnteredJourney(journeyId, episodeStart, channel));
     entered.inc();
 
     JourneyEvent start = JourneyEvent.of(JourneyEvent.Type.START, customer, decidedAt);
@@ -474,6 +546,18 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
     ctx.output(DECISIONS, d);
   }
 
+  /**
+   * Where the zone of quiet hours came from: {@code profile}, or the configured default because
+   * the profile has none ({@code default-time-zone-missing}) or an unknown one ({@code
+   * default-time-zone-unknown}).
+   */
+  private static String zoneSource(PersonState p, ZoneId zone) {
+    if (p.profileZone == null) {
+      return "default-time-zone-missing";
+    }
+    return p.profileZone.equals(zone.getId()) ? "profile" : "default-time-zone-unknown";
+  }
+
   private ZoneId zone(String id) {
     if (id == null) {
       return defaultZone;
@@ -501,5 +585,10 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
     to.viewedAt = from.viewedAt;
     to.lastFirstTouchAt = from.lastFirstTouchAt;
     to.lastDecidedChangeAt = from.lastDecidedChangeAt;
+    to.profileEmailConsent = from.profileEmailConsent;
+    to.profilePushConsent = from.profilePushConsent;
+    to.emailUnsubscribed = from.emailUnsubscribed;
+    to.pushUnsubscribed = from.pushUnsubscribed;
+    to.journeys = from.journeys;
   }
 }

@@ -22,6 +22,23 @@ public class PersonState {
   /** The email a BOUNCED feedback reported; not used again until the profile changes it. */
   public String bouncedEmail;
 
+  /**
+   * Consent per channel as the last profile stated it, before unsubscribes; null before the first
+   * profile. The effective consent is in {@link #contact}.
+   */
+  public String profileEmailConsent;
+
+  public String profilePushConsent;
+
+  /**
+   * Set by UNSUBSCRIBED feedback on a command of the channel. Keeps the channel opted out until a
+   * profile states a different consent for it than the one before, so that a profile update that
+   * only repeats the old consent does not undo the unsubscribe.
+   */
+  public boolean emailUnsubscribed;
+
+  public boolean pushUnsubscribed;
+
   // Cart: changes since the last purchase, in any arrival order.
   public List<CartChange> changes = new ArrayList<>();
   public long lastPurchaseAt = NEVER;
@@ -37,7 +54,68 @@ public class PersonState {
   public long lastFirstTouchAt = NEVER;
   public long lastDecidedChangeAt = NEVER;
 
+  /** The newest journeys entered (holdout included), oldest first, at most {@link #KEPT_JOURNEYS}. */
+  public List<EnteredJourney> journeys = new ArrayList<>();
+
+  /**
+   * Entered journeys kept for routing feedback to a channel and for the one-journey-per-episode
+   * rule. With the default re-entry cooldown of 7 days this covers about five weeks.
+   */
+  public static final int KEPT_JOURNEYS = 5;
+
   public PersonState() {}
+
+  /** One journey the person entered, as far as the decide stage needs to remember it. */
+  public static class EnteredJourney {
+    public String journeyId;
+    public long episodeStartedAt;
+    /** Channel of step 1: PUSH or EMAIL. Step 2 is always EMAIL. */
+    public String channel;
+
+    public EnteredJourney() {}
+
+    public EnteredJourney(String journeyId, long episodeStartedAt, String channel) {
+      this.journeyId = journeyId;
+      this.episodeStartedAt = episodeStartedAt;
+      this.channel = channel;
+    }
+  }
+
+  /** Remembers an entered journey, dropping the oldest beyond {@link #KEPT_JOURNEYS}. */
+  public void entered(EnteredJourney j) {
+    journeys.add(j);
+    while (journeys.size() > KEPT_JOURNEYS) {
+      journeys.remove(0);
+    }
+  }
+
+  /**
+   * The journey entered for the current cart episode, or null. An episode runs from the first cart
+   * change after a purchase to the next purchase, so a journey whose episode started after the
+   * last purchase belongs to it.
+   */
+  public EnteredJourney journeyOfCurrentEpisode() {
+    for (int i = journeys.size() - 1; i >= 0; i--) {
+      EnteredJourney j = journeys.get(i);
+      if (j.episodeStartedAt > lastPurchaseAt) {
+        return j;
+      }
+    }
+    return null;
+  }
+
+  /** The channel of a command of one of the kept journeys: EMAIL, PUSH, or null if unknown. */
+  public String channelOfCommand(String journeyId, int step) {
+    if (step == 2) {
+      return "EMAIL";
+    }
+    for (EnteredJourney j : journeys) {
+      if (step == 1 && j.journeyId.equals(journeyId)) {
+        return j.channel;
+      }
+    }
+    return null;
+  }
 
   /** One item line of one cart event. */
   public static class CartChange {

@@ -174,13 +174,14 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
       case START -> start(s, e, ctx, out);
       case FACTS -> s.contact = e.contact;
       case PURCHASE -> purchase(s, e, ctx, out);
-      case CART_EMPTIED -> exitAll(s, e.customerId, e.time, "cart-emptied", Long.MIN_VALUE, out);
+      case CART_EMPTIED -> exitAll(s, e, "cart-emptied", out);
       case ERASED -> {
-        exitAll(s, e.customerId, e.time, "erased", Long.MIN_VALUE, out);
+        exitAll(s, e, "erased", out);
         state.clear();
         return false;
       }
       case FEEDBACK -> feedback(s, e, ctx, out);
+      case WITHDRAWN -> exitAll(s, e, e.status, out);
     }
     return true;
   }
@@ -217,6 +218,8 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
                 .step(1, CommandChannel.valueOf(j.channel), null)
                 .time("planned_at", planned)
                 .time("deliver_after", e.firstTouchAt)
+                .fact("time_zone", zone(e.contact).getId())
+                .fact("local_deliver_after", local(e.firstTouchAt, zone(e.contact)))
                 .build());
       }
       ctx.timerService().registerEventTimeTimer(Math.max(j.nextDueAt, e.at));
@@ -228,7 +231,7 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
       JourneyEvent e,
       KeyedProcessFunction<String, JourneyEvent, Decision>.Context ctx,
       Collector<Decision> out) {
-    exitAll(s, e.customerId, e.time, "purchased", e.time, out);
+    exitAll(s, e, "purchased", out);
     for (JourneyRecord j : s.journeys) {
       long since = e.time - j.firstTouchAt;
       if (!j.converted && since >= 0 && since <= policy.attributionWindow.toMillis()) {
@@ -254,19 +257,17 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
     }
   }
 
-  /** Ends active journeys whose cart the event closes; a purchase only closes earlier carts. */
-  private void exitAll(
-      OrchestratorState s,
-      String customer,
-      long at,
-      String reason,
-      long purchaseAt,
-      Collector<Decision> out) {
+  /**
+   * Ends every active journey the input closes, cancelling all of its pending steps at once; a
+   * purchase only closes journeys of carts changed before it. The EXITED record is dated when the
+   * input applies, which for a late record is after its own time ({@code cause_at}).
+   */
+  private void exitAll(OrchestratorState s, JourneyEvent e, String reason, Collector<Decision> out) {
     for (JourneyRecord j : s.journeys) {
       if (!j.active) {
         continue;
       }
-      if (purchaseAt != Long.MIN_VALUE && purchaseAt < j.lastChangeAt) {
+      if (e.type == JourneyEvent.Type.PURCHASE && e.time < j.lastChangeAt) {
         continue;
       }
       j.active = false;
@@ -274,11 +275,16 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
       int remaining = j.nextStep;
       j.nextStep = 0;
       exited.inc(reason);
-      out.collect(
-          audit(customer, j, at, Outcome.EXITED)
+      Audit audit =
+          audit(e.customerId, j, e.at, Outcome.EXITED)
               .reason(reason)
               .fact("next_step", remaining)
-              .build());
+              .time("next_due_at", j.nextDueAt)
+              .time("cause_at", e.time);
+      if (e.type == JourneyEvent.Type.WITHDRAWN) {
+        audit.fact("channel_withdrawn", e.channel);
+      }
+      out.collect(audit.build());
     }
   }
 
@@ -311,6 +317,8 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
                   .reason("push-token-invalid")
                   .step(2, CommandChannel.EMAIL, null)
                   .time("deliver_after", due)
+                  .fact("time_zone", zone(s.contact).getId())
+                  .fact("local_deliver_after", local(due, zone(s.contact)))
                   .build());
         }
       }
@@ -334,10 +342,16 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
               .reason("quiet-hours")
               .step(stepNo, channel, null)
               .time("deliver_after", j.nextDueAt)
+              .fact("time_zone", zone.getId())
+              .fact("local_deliver_after", local(j.nextDueAt, zone))
               .build());
       return;
     }
+    // Eligibility is checked again here, just before sending: consent, address and caps may have
+    // changed since the journey was entered.
     String skip = null;
+    long lastSent = OrchestratorState.NEVER;
+    long capEnds = OrchestratorState.NEVER;
     Contact c = s.contact;
     if (channel == CommandChannel.PUSH) {
       if (!"OPTED_IN".equals(c.pushConsent)) {
@@ -347,6 +361,8 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
       } else if (s.lastPushAt != OrchestratorState.NEVER
           && now < s.lastPushAt + policy.pushFrequencyCap.toMillis()) {
         skip = "push-frequency-cap";
+        lastSent = s.lastPushAt;
+        capEnds = s.lastPushAt + policy.pushFrequencyCap.toMillis();
       }
     } else {
       if (!"OPTED_IN".equals(c.emailConsent)) {
@@ -356,15 +372,19 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
       } else if (s.lastEmailAt != OrchestratorState.NEVER
           && now < s.lastEmailAt + policy.emailFrequencyCap.toMillis()) {
         skip = "email-frequency-cap";
+        lastSent = s.lastEmailAt;
+        capEnds = s.lastEmailAt + policy.emailFrequencyCap.toMillis();
       }
     }
     if (skip != null) {
       skipped.inc(skip);
-      out.collect(
-          audit(customer, j, now, Outcome.SKIPPED)
-              .reason(skip)
-              .step(stepNo, channel, null)
-              .build());
+      Audit audit = audit(customer, j, now, Outcome.SKIPPED).reason(skip).step(stepNo, channel, null);
+      if (capEnds != OrchestratorState.NEVER) {
+        // The cap policy is to skip the step rather than defer it past the cap, because a reminder
+        // hours after it was due is stale; the follow-up of a skipped push is still planned.
+        audit.fact("cap_policy", "skip").time("last_sent_at", lastSent).time("cap_ends_at", capEnds);
+      }
+      out.collect(audit.build());
     } else {
       EngagementCommand cmd = command(customer, j, stepNo, channel, now, c, zone);
       commands.inc(channel.name());
@@ -394,6 +414,8 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
                 .step(2, CommandChannel.EMAIL, null)
                 .time("planned_at", planned)
                 .time("deliver_after", j.nextDueAt)
+                .fact("time_zone", zone.getId())
+                .fact("local_deliver_after", local(j.nextDueAt, zone))
                 .build());
       }
     } else {
@@ -488,6 +510,11 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
     } catch (RuntimeException e) {
       return policy.defaultTimeZone;
     }
+  }
+
+  /** Local date and time with offset, such as 2026-03-08T08:00-04:00, for the audit. */
+  private static String local(long epochMillis, ZoneId zone) {
+    return Instant.ofEpochMilli(epochMillis).atZone(zone).toOffsetDateTime().toString();
   }
 
   private static Audit audit(String customer, JourneyRecord j, long at, Outcome outcome) {

@@ -24,6 +24,8 @@ public final class ReplayFixture {
   public final List<String> feedback = new ArrayList<>();
   /** Event lines written after all others, whatever their time. */
   public final List<String> late = new ArrayList<>();
+  /** Profile lines written after all others, whatever their time. */
+  public final List<String> lateProfiles = new ArrayList<>();
   public Path out;
 
   /** A consenting profile in UTC with email {@code <id>@example.com} and the given phones. */
@@ -94,6 +96,7 @@ public final class ReplayFixture {
     Files.write(in.resolve("events.jsonl"), ordered);
     List<String> orderedProfiles = new ArrayList<>(profiles);
     orderedProfiles.sort(java.util.Comparator.comparing(ReplayFixture::updatedAt));
+    orderedProfiles.addAll(lateProfiles);
     Files.write(in.resolve("profiles.jsonl"), orderedProfiles);
     List<String> orderedLinks = new ArrayList<>(links);
     orderedLinks.sort(java.util.Comparator.comparing(ReplayFixture::occurredAt));
