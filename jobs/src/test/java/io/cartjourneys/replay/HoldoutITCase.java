@@ -42,5 +42,12 @@ class HoldoutITCase {
     assertThat(conversions.stream().filter(c -> c.path("holdout").asBoolean()).count())
         .isEqualTo(held.size());
     assertThat(f.decisions("HOLDOUT", null)).isEqualTo(held.size());
+    for (JsonNode d : f.read("decisions.jsonl")) {
+      if (held.contains(d.path("customer_id").asText())) {
+        assertThat(d.path("outcome").asText())
+            .as("decision about held-out %s", d.path("customer_id").asText())
+            .isIn("HOLDOUT", "CONVERTED");
+      }
+    }
   }
 }

@@ -117,6 +117,44 @@ class JourneyRulesITCase {
     event("o2", "LOGOUT", "09:05", "MOBILE_APP", null, "d-shared", "k-logout", true, null, null);
     event("o3", "ADD_TO_CART", "09:10", "MOBILE_APP", null, "d-shared", null, false, "SKU-14", null);
 
+    // A change on another identifier of the same person restarts the inactivity period: one
+    // email at 10:50 with both items, none at 10:30.
+    profile("k-restart", "OPTED_IN", "OPTED_IN", "UTC");
+    event("rs1", "LOGIN", "09:00", "WEB", "c-restart", null, "k-restart", true, null, null);
+    event("rs2", "ADD_TO_CART", "10:00", "WEB", null, null, "k-restart", true, "SKU-20", null);
+    event("rs3", "ADD_TO_CART", "10:20", "WEB", "c-restart", null, null, false, "SKU-21", null);
+
+    // Push token and consent, but the most recent activity is on the web: email.
+    profile("k-web-last", "OPTED_IN", "OPTED_IN", "UTC");
+    event("wl1", "LOGIN", "09:00", "MOBILE_APP", null, "d-web-last", "k-web-last", true, null, "tok-wl");
+    event("wl2", "ADD_TO_CART", "10:00", "WEB", null, null, "k-web-last", true, "SKU-22", null);
+
+    // Active in the app, but the only push token came on an unauthenticated event: email.
+    profile("k-anon-token", "OPTED_IN", "OPTED_IN", "UTC");
+    event("at1", "LOGIN", "09:00", "MOBILE_APP", null, "d-anon-token", "k-anon-token", true, null, null);
+    event("at2", "APP_OPEN", "09:30", "MOBILE_APP", null, "d-anon-token", null, false, null, "tok-anon");
+    event("at3", "ADD_TO_CART", "10:00", "MOBILE_APP", null, "d-anon-token", "k-anon-token", true, "SKU-23", null);
+
+    // Active in the app with a token, but push consent UNKNOWN: email.
+    profile("k-push-unknown", "OPTED_IN", "UNKNOWN", "UTC");
+    event("pu1", "LOGIN", "09:00", "MOBILE_APP", null, "d-push-unknown", "k-push-unknown", true, null, "tok-pu");
+    event("pu2", "ADD_TO_CART", "10:00", "MOBILE_APP", null, "d-push-unknown", "k-push-unknown", true, "SKU-24", null);
+
+    // Products viewed before the cart travel with the command, newest first, without the cart's.
+    profile("k-viewed", "OPTED_IN", "OPTED_IN", "UTC");
+    event("v1", "PRODUCT_VIEW", "09:40", "WEB", null, null, "k-viewed", true, "SKU-V1", null);
+    event("v2", "PRODUCT_VIEW", "09:45", "WEB", null, null, "k-viewed", true, "SKU-V2", null);
+    event("v3", "PRODUCT_VIEW", "09:50", "WEB", null, null, "k-viewed", true, "SKU-25", null);
+    event("v4", "ADD_TO_CART", "10:00", "WEB", null, null, "k-viewed", true, "SKU-25", null);
+
+    // Purchases one minute inside and one minute outside the 3-day attribution window.
+    profile("k-conv-in", "OPTED_IN", "OPTED_IN", "UTC");
+    event("ci1", "ADD_TO_CART", "10:00", "WEB", null, null, "k-conv-in", true, "SKU-26", null);
+    event("ci2", "PURCHASE", "2026-03-13T10:29", "WEB", null, null, "k-conv-in", true, "SKU-26", null);
+    profile("k-conv-out", "OPTED_IN", "OPTED_IN", "UTC");
+    event("co1", "ADD_TO_CART", "10:00", "WEB", null, null, "k-conv-out", true, "SKU-27", null);
+    event("co2", "PURCHASE", "2026-03-13T10:31", "WEB", null, null, "k-conv-out", true, "SKU-27", null);
+
     // Records the job cannot process at all.
     events.add("{this is not json");
     events.add("{\"event_id\":\"bad-1\",\"occurred_at\":\"" + DAY + "10:00:00Z\"}");
@@ -252,6 +290,75 @@ class JourneyRulesITCase {
     assertThat(allLines("dead-letters.jsonl"))
         .extracting(d -> d.path("payload_text").asText())
         .contains("{this is not json");
+  }
+
+  @Test
+  void cartChangeOnAnotherIdentifierRestartsTheInactivityPeriod() throws IOException {
+    assertThat(lines("email.jsonl", "k-restart"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(OffsetDateTime.parse(c.path("deliver_after").asText()).toInstant())
+                  .isEqualTo(Instant.parse(DAY + "10:50:00Z"));
+              assertThat(c.path("items").findValuesAsText("sku"))
+                  .containsExactlyInAnyOrder("SKU-20", "SKU-21");
+            });
+    assertThat(outcomes("k-restart")).containsOnlyOnce("ENTERED:null");
+  }
+
+  @Test
+  void recentWebActivityMeansEmailDespiteAPushToken() throws IOException {
+    assertThat(commands("push.jsonl", "k-web-last")).isEmpty();
+    assertThat(commands("email.jsonl", "k-web-last"))
+        .containsExactly("EMAIL step 1 at 2026-03-10T10:30:00Z to k-web-last@example.com");
+  }
+
+  @Test
+  void pushTokenFromUnauthenticatedEventIsNotUsed() throws IOException {
+    assertThat(commands("push.jsonl", "k-anon-token")).isEmpty();
+    assertThat(commands("email.jsonl", "k-anon-token"))
+        .containsExactly("EMAIL step 1 at 2026-03-10T10:30:00Z to k-anon-token@example.com");
+    assertThat(entered("k-anon-token").path("facts").path("has_push_token").asText())
+        .isEqualTo("false");
+  }
+
+  @Test
+  void unknownPushConsentMeansEmail() throws IOException {
+    assertThat(commands("push.jsonl", "k-push-unknown")).isEmpty();
+    assertThat(commands("email.jsonl", "k-push-unknown")).hasSize(1);
+    JsonNode facts = entered("k-push-unknown").path("facts");
+    assertThat(facts.path("channel").asText()).isEqualTo("EMAIL");
+    assertThat(facts.path("active_in_app").asText()).isEqualTo("true");
+    assertThat(facts.path("push_consent").asText()).isEqualTo("UNKNOWN");
+  }
+
+  @Test
+  void commandCarriesRecentlyViewedProductsAndItsId() throws IOException {
+    JsonNode email = lines("email.jsonl", "k-viewed").get(0);
+    assertThat(email.path("recently_viewed").findValuesAsText("sku"))
+        .containsExactly("SKU-V2", "SKU-V1");
+    String journey = Ids.journeyId("k-viewed", Instant.parse(DAY + "10:00:00Z").toEpochMilli());
+    assertThat(email.path("journey_id").asText()).isEqualTo(journey);
+    assertThat(email.path("command_id").asText()).isEqualTo(Ids.commandId("k-viewed", journey, 1));
+  }
+
+  @Test
+  void purchaseCountsOnlyWithinTheAttributionWindow() throws IOException {
+    assertThat(lines("conversions.jsonl", "k-conv-in"))
+        .singleElement()
+        .satisfies(
+            c ->
+                assertThat(c.path("millis_since_first_touch").asLong())
+                    .isEqualTo(3 * 86_400_000L - 60_000));
+    assertThat(lines("conversions.jsonl", "k-conv-out")).isEmpty();
+    assertThat(outcomes("k-conv-out")).doesNotContain("CONVERTED:null");
+  }
+
+  private JsonNode entered(String customer) throws IOException {
+    return lines("decisions.jsonl", customer).stream()
+        .filter(d -> "ENTERED".equals(d.path("outcome").asText()))
+        .findFirst()
+        .orElseThrow();
   }
 
   // ------------------------------------------------------------------ input builders
