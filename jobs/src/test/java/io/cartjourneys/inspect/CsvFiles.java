@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Reads RFC 4180 CSV with a header row, for assertions on the tables inspect-savepoint writes. */
-final class CsvFiles {
+public final class CsvFiles {
   private CsvFiles() {}
 
   /** Reads the rows as column-to-value maps in file order. An empty field is an empty string. */
-  static List<Map<String, String>> read(Path file) throws IOException {
+  public static List<Map<String, String>> read(Path file) throws IOException {
     List<List<String>> records = parse(Files.readString(file, StandardCharsets.UTF_8));
     List<String> header = records.get(0);
     List<Map<String, String>> rows = new ArrayList<>();
@@ -33,7 +33,7 @@ final class CsvFiles {
   }
 
   /** Returns the header's column names. */
-  static List<String> header(Path file) throws IOException {
+  public static List<String> header(Path file) throws IOException {
     return parse(Files.readString(file, StandardCharsets.UTF_8)).get(0);
   }
 
