@@ -547,8 +547,8 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
   }
 
   /**
-   * Where the zone of quiet hours came from: {@code profile}, or the configured default because
-   * the profile has none ({@code default-time-zone-missing}) or an unknown one ({@code
+   * Returns where the zone of quiet hours came from: {@code profile}, or the configured default
+   * because the profile has none ({@code default-time-zone-missing}) or an unknown one ({@code
    * default-time-zone-unknown}).
    */
   private static String zoneSource(PersonState p, ZoneId zone) {

@@ -54,7 +54,9 @@ public class PersonState {
   public long lastFirstTouchAt = NEVER;
   public long lastDecidedChangeAt = NEVER;
 
-  /** The newest journeys entered (holdout included), oldest first, at most {@link #KEPT_JOURNEYS}. */
+  /**
+   * The newest journeys entered (holdout included), oldest first, at most {@link #KEPT_JOURNEYS}.
+   */
   public List<EnteredJourney> journeys = new ArrayList<>();
 
   /**
@@ -69,6 +71,7 @@ public class PersonState {
   public static class EnteredJourney {
     public String journeyId;
     public long episodeStartedAt;
+
     /** Channel of step 1: PUSH or EMAIL. Step 2 is always EMAIL. */
     public String channel;
 
@@ -90,9 +93,9 @@ public class PersonState {
   }
 
   /**
-   * The journey entered for the current cart episode, or null. An episode runs from the first cart
-   * change after a purchase to the next purchase, so a journey whose episode started after the
-   * last purchase belongs to it.
+   * Returns the journey entered for the current cart episode, or null. An episode runs from the
+   * first cart change after a purchase to the next purchase, so a journey whose episode started
+   * after the last purchase belongs to it.
    */
   public EnteredJourney journeyOfCurrentEpisode() {
     for (int i = journeys.size() - 1; i >= 0; i--) {
@@ -104,7 +107,7 @@ public class PersonState {
     return null;
   }
 
-  /** The channel of a command of one of the kept journeys: EMAIL, PUSH, or null if unknown. */
+  /** Returns the channel of a command of a kept journey: EMAIL, PUSH, or null if unknown. */
   public String channelOfCommand(String journeyId, int step) {
     if (step == 2) {
       return "EMAIL";

@@ -262,7 +262,8 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
    * purchase only closes journeys of carts changed before it. The EXITED record is dated when the
    * input applies, which for a late record is after its own time ({@code cause_at}).
    */
-  private void exitAll(OrchestratorState s, JourneyEvent e, String reason, Collector<Decision> out) {
+  private void exitAll(
+      OrchestratorState s, JourneyEvent e, String reason, Collector<Decision> out) {
     for (JourneyRecord j : s.journeys) {
       if (!j.active) {
         continue;
@@ -378,11 +379,15 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
     }
     if (skip != null) {
       skipped.inc(skip);
-      Audit audit = audit(customer, j, now, Outcome.SKIPPED).reason(skip).step(stepNo, channel, null);
+      Audit audit =
+          audit(customer, j, now, Outcome.SKIPPED).reason(skip).step(stepNo, channel, null);
       if (capEnds != OrchestratorState.NEVER) {
         // The cap policy is to skip the step rather than defer it past the cap, because a reminder
-        // hours after it was due is stale; the follow-up of a skipped push is still planned.
-        audit.fact("cap_policy", "skip").time("last_sent_at", lastSent).time("cap_ends_at", capEnds);
+        // sent hours after it was due is stale. The follow-up of a skipped push is still planned.
+        audit
+            .fact("cap_policy", "skip")
+            .time("last_sent_at", lastSent)
+            .time("cap_ends_at", capEnds);
       }
       out.collect(audit.build());
     } else {
@@ -512,7 +517,7 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
     }
   }
 
-  /** Local date and time with offset, such as 2026-03-08T08:00-04:00, for the audit. */
+  /** Formats the local date and time with offset, such as 2026-03-08T08:00-04:00, for the audit. */
   private static String local(long epochMillis, ZoneId zone) {
     return Instant.ofEpochMilli(epochMillis).atZone(zone).toOffsetDateTime().toString();
   }

@@ -156,7 +156,8 @@ class NotebooksITCase {
     int code =
         new CommandLine(new CartJourneysCli())
             .setOut(new PrintWriter(stdout))
-            .execute("inspect-savepoint", savepoint, "--out", state.toString(), "--parallelism", "2");
+            .execute(
+                "inspect-savepoint", savepoint, "--out", state.toString(), "--parallelism", "2");
     System.out.printf("inspect-savepoint took %d ms%n", (System.nanoTime() - started) / 1_000_000);
     assertThat(code).as("inspect-savepoint exit code").isZero();
     inspectSummary = stdout.toString();
@@ -302,7 +303,9 @@ class NotebooksITCase {
       assertThat(row.get("holdout"))
           .as("holdout of %s", id)
           .isEqualTo(Boolean.toString(isOutcome(log.entry, "HOLDOUT")));
-      assertThat(row.get("active")).as("active of %s", id).isEqualTo(Boolean.toString(log.active()));
+      assertThat(row.get("active"))
+          .as("active of %s", id)
+          .isEqualTo(Boolean.toString(log.active()));
       assertThat(row.get("converted"))
           .as("converted of %s", id)
           .isEqualTo(Boolean.toString(log.converted));
@@ -333,8 +336,14 @@ class NotebooksITCase {
       } else {
         assertThat(vouched)
             .as("authenticated records that link %s to its owner", row.get("identifier"))
-            .contains(row.get("kind") + ":" + row.get("identifier") + ">" + row.get("owner_kind")
-                + ":" + owner);
+            .contains(
+                row.get("kind")
+                    + ":"
+                    + row.get("identifier")
+                    + ">"
+                    + row.get("owner_kind")
+                    + ":"
+                    + owner);
       }
     }
   }
@@ -516,7 +525,9 @@ class NotebooksITCase {
       List<Map<String, String>> rows, String column) {
     Map<String, Map<String, String>> result = new HashMap<>();
     for (Map<String, String> r : rows) {
-      assertThat(result.put(r.get(column), r)).as("rows with %s %s", column, r.get(column)).isNull();
+      assertThat(result.put(r.get(column), r))
+          .as("rows with %s %s", column, r.get(column))
+          .isNull();
     }
     return result;
   }

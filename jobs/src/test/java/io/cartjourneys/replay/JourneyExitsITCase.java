@@ -16,13 +16,13 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Consent withdrawal, UNSUBSCRIBED feedback and erasure end a journey at once: every pending step
- * is cancelled with one EXITED decision dated when the record applies, also when the record
- * arrives late. Profiles are UTC; re-entry cooldown and email cap are 30 minutes so that one
- * person can go through several journeys in a day.
+ * is cancelled with one EXITED decision dated when the record applies, also when the record arrives
+ * late. Profiles are UTC; re-entry cooldown and email cap are 30 minutes so that one person can go
+ * through several journeys in a day.
  *
- * <p>App users log in at 09:50 and leave a cart at 10:00 in the app: the push goes out at 10:30
- * and the follow-up email would be due at 14:30. Late profiles and feedback are written after a
- * record dated 13:00, the last of its file, so they arrive when the watermark is at 12:59:55.
+ * <p>App users log in at 09:50 and leave a cart at 10:00 in the app: the push goes out at 10:30 and
+ * the follow-up email would be due at 14:30. Late profiles and feedback are written after a record
+ * dated 13:00, the last of its file, so they arrive when the watermark is at 12:59:55.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JourneyExitsITCase {
@@ -39,9 +39,18 @@ class JourneyExitsITCase {
   }
 
   private static String profileLine(String k, String hhmm, String email, String push) {
-    return "{\"customer_id\":\"" + k + "\",\"emails\":[\"" + k + "@example.com\"],"
-        + "\"time_zone\":\"UTC\",\"consent\":{\"email\":\"" + email + "\",\"push\":\"" + push
-        + "\"},\"updated_at\":\"" + at(hhmm) + "\"}";
+    return "{\"customer_id\":\""
+        + k
+        + "\",\"emails\":[\""
+        + k
+        + "@example.com\"],"
+        + "\"time_zone\":\"UTC\",\"consent\":{\"email\":\""
+        + email
+        + "\",\"push\":\""
+        + push
+        + "\"},\"updated_at\":\""
+        + at(hhmm)
+        + "\"}";
   }
 
   private static String erasureLine(String k, String hhmm) {
@@ -49,19 +58,36 @@ class JourneyExitsITCase {
   }
 
   private String feedbackLine(String k, String episodeStart, int step, String status, String hhmm) {
-    return "{\"command_id\":\"" + Ids.commandId(k, journey(k, episodeStart), step)
-        + "\",\"status\":\"" + status + "\",\"occurred_at\":\"" + at(hhmm) + "\"}";
+    return "{\"command_id\":\""
+        + Ids.commandId(k, journey(k, episodeStart), step)
+        + "\",\"status\":\""
+        + status
+        + "\",\"occurred_at\":\""
+        + at(hhmm)
+        + "\"}";
   }
 
-  /** A consenting UTC profile, a login with a push token at 09:50 and a cart at 10:00 in the app. */
+  /**
+   * A consenting UTC profile, a login with a push token at 09:50 and a cart at 10:00 in the app.
+   */
   private void appCart(String k) {
     f.profile(k);
     f.events.add(
-        "{\"event_id\":\"login-" + k + "\",\"event_type\":\"LOGIN\",\"occurred_at\":\""
-            + at("09:50") + "\",\"channel\":\"MOBILE_APP\",\"authenticated\":true,"
-            + "\"device_id\":\"d-" + k + "\",\"customer_id\":\"" + k + "\","
-            + "\"push_token\":\"tok-" + k + "\"}");
-    f.event("cart-" + k, "ADD_TO_CART", at("10:00"), "MOBILE_APP", null, "d-" + k, k, true, "SKU-1");
+        "{\"event_id\":\"login-"
+            + k
+            + "\",\"event_type\":\"LOGIN\",\"occurred_at\":\""
+            + at("09:50")
+            + "\",\"channel\":\"MOBILE_APP\",\"authenticated\":true,"
+            + "\"device_id\":\"d-"
+            + k
+            + "\",\"customer_id\":\""
+            + k
+            + "\","
+            + "\"push_token\":\"tok-"
+            + k
+            + "\"}");
+    f.event(
+        "cart-" + k, "ADD_TO_CART", at("10:00"), "MOBILE_APP", null, "d-" + k, k, true, "SKU-1");
   }
 
   @BeforeAll
@@ -86,8 +112,26 @@ class JourneyExitsITCase {
     // Unsubscribed from the push at 10:40: the follow-up ends; a later cart gets an email.
     appCart("k-unsub-push");
     f.feedback.add(feedbackLine("k-unsub-push", "10:00", 1, "UNSUBSCRIBED", "10:40"));
-    f.event("up-buy", "PURCHASE", at("11:00"), "MOBILE_APP", null, "d-k-unsub-push", "k-unsub-push", true, "SKU-1");
-    f.event("up-cart", "ADD_TO_CART", at("12:00"), "MOBILE_APP", null, "d-k-unsub-push", "k-unsub-push", true, "SKU-2");
+    f.event(
+        "up-buy",
+        "PURCHASE",
+        at("11:00"),
+        "MOBILE_APP",
+        null,
+        "d-k-unsub-push",
+        "k-unsub-push",
+        true,
+        "SKU-1");
+    f.event(
+        "up-cart",
+        "ADD_TO_CART",
+        at("12:00"),
+        "MOBILE_APP",
+        null,
+        "d-k-unsub-push",
+        "k-unsub-push",
+        true,
+        "SKU-2");
 
     // Unsubscribed from a first-touch email. A profile that repeats the old consent does not undo
     // it; a re-opt-in in the CRM (OPTED_OUT, then OPTED_IN) does. Every cart follows a purchase,
@@ -147,7 +191,8 @@ class JourneyExitsITCase {
 
   @Test
   void emailConsentWithdrawalEndsTheJourneyAtOnce() throws Exception {
-    assertThat(f.commands("k-email-out")).containsExactly("PUSH step 1 at " + at("10:30") + " skus [SKU-1]");
+    assertThat(f.commands("k-email-out"))
+        .containsExactly("PUSH step 1 at " + at("10:30") + " skus [SKU-1]");
     JsonNode exit = exit("k-email-out");
     assertThat(exit.path("reason").asText()).isEqualTo("consent-withdrawn");
     assertThat(decidedAt(exit)).isEqualTo(Instant.parse(at("11:00")));
@@ -159,7 +204,8 @@ class JourneyExitsITCase {
 
   @Test
   void pushConsentWithdrawalAlsoCancelsTheFollowUpEmail() throws Exception {
-    assertThat(f.commands("k-push-out")).containsExactly("PUSH step 1 at " + at("10:30") + " skus [SKU-1]");
+    assertThat(f.commands("k-push-out"))
+        .containsExactly("PUSH step 1 at " + at("10:30") + " skus [SKU-1]");
     JsonNode exit = exit("k-push-out");
     assertThat(exit.path("reason").asText()).isEqualTo("consent-withdrawn");
     assertThat(exit.path("facts").path("channel_withdrawn").asText()).isEqualTo("PUSH");
@@ -168,7 +214,8 @@ class JourneyExitsITCase {
 
   @Test
   void lateWithdrawalExitsWhenItApplies() throws Exception {
-    assertThat(f.commands("k-late-out")).containsExactly("PUSH step 1 at " + at("10:30") + " skus [SKU-1]");
+    assertThat(f.commands("k-late-out"))
+        .containsExactly("PUSH step 1 at " + at("10:30") + " skus [SKU-1]");
     JsonNode exit = exit("k-late-out");
     assertThat(exit.path("reason").asText()).isEqualTo("consent-withdrawn");
     assertThat(exit.path("facts").path("cause_at").asText()).isEqualTo(at("11:00"));
@@ -177,14 +224,17 @@ class JourneyExitsITCase {
 
   @Test
   void lateErasureExitsWhenItApplies() throws Exception {
-    assertThat(f.commands("k-late-erase")).containsExactly("PUSH step 1 at " + at("10:30") + " skus [SKU-1]");
+    assertThat(f.commands("k-late-erase"))
+        .containsExactly("PUSH step 1 at " + at("10:30") + " skus [SKU-1]");
     JsonNode exit = exit("k-late-erase");
     assertThat(exit.path("reason").asText()).isEqualTo("erased");
     assertThat(exit.path("facts").path("cause_at").asText()).isEqualTo(at("11:00"));
     assertThat(decidedAt(exit)).isAfter(Instant.parse(at("12:59"))).isBefore(FOLLOW_UP_DUE);
     // The person-level record of the erasure, without a journey, has the same date.
     List<JsonNode> personLevel =
-        decisions("k-late-erase", "EXITED").stream().filter(d -> d.path("journey_id").isNull()).toList();
+        decisions("k-late-erase", "EXITED").stream()
+            .filter(d -> d.path("journey_id").isNull())
+            .toList();
     assertThat(personLevel).hasSize(1);
     assertThat(decidedAt(personLevel.get(0))).isEqualTo(decidedAt(exit));
   }
@@ -211,7 +261,8 @@ class JourneyExitsITCase {
 
   @Test
   void lateUnsubscribeExitsWhenItApplies() throws Exception {
-    assertThat(f.commands("k-late-unsub")).containsExactly("PUSH step 1 at " + at("10:30") + " skus [SKU-1]");
+    assertThat(f.commands("k-late-unsub"))
+        .containsExactly("PUSH step 1 at " + at("10:30") + " skus [SKU-1]");
     JsonNode exit = exit("k-late-unsub");
     assertThat(exit.path("reason").asText()).isEqualTo("unsubscribed");
     assertThat(exit.path("facts").path("cause_at").asText()).isEqualTo(at("10:40"));

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.TestInstance;
  * America/New_York springs forward on 8 March at 02:00 EST and falls back on 1 November at 02:00
  * EDT; Europe/Berlin on 29 March at 02:00 CET and on 25 October at 03:00 CEST.
  *
- * <p>Each case is a customer of its own. App users log in 10 minutes before their cart, so that
- * the first touch is a push and the follow-up email comes 4 hours later; web users get one email.
- * Several cases are chosen so that reading the local time with the offset of the wrong side of
- * the change would move the send by an hour or into quiet hours.
+ * <p>Each case is a customer of its own. App users log in 10 minutes before their cart, so that the
+ * first touch is a push and the follow-up email comes 4 hours later; web users get one email.
+ * Several cases are chosen so that reading the local time with the offset of the wrong side of the
+ * change would move the send by an hour or into quiet hours.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QuietHoursDstITCase {
@@ -33,8 +33,14 @@ class QuietHoursDstITCase {
 
   private void profile(String k, ZoneId zone) {
     f.profiles.add(
-        "{\"customer_id\":\"" + k + "\",\"emails\":[\"" + k + "@example.com\"],"
-            + "\"time_zone\":\"" + zone.getId() + "\","
+        "{\"customer_id\":\""
+            + k
+            + "\",\"emails\":[\""
+            + k
+            + "@example.com\"],"
+            + "\"time_zone\":\""
+            + zone.getId()
+            + "\","
             + "\"consent\":{\"email\":\"OPTED_IN\",\"push\":\"OPTED_IN\"},"
             + "\"updated_at\":\"2026-03-01T00:00:00Z\"}");
   }
@@ -44,9 +50,17 @@ class QuietHoursDstITCase {
     profile(k, zone);
     String login = Instant.parse(cartAt).minusSeconds(600).toString();
     f.events.add(
-        "{\"event_id\":\"login-" + k + "\",\"event_type\":\"LOGIN\",\"occurred_at\":\"" + login
-            + "\",\"channel\":\"MOBILE_APP\",\"authenticated\":true,\"device_id\":\"d-" + k
-            + "\",\"customer_id\":\"" + k + "\",\"push_token\":\"tok-" + k + "\"}");
+        "{\"event_id\":\"login-"
+            + k
+            + "\",\"event_type\":\"LOGIN\",\"occurred_at\":\""
+            + login
+            + "\",\"channel\":\"MOBILE_APP\",\"authenticated\":true,\"device_id\":\"d-"
+            + k
+            + "\",\"customer_id\":\""
+            + k
+            + "\",\"push_token\":\"tok-"
+            + k
+            + "\"}");
     f.event("cart-" + k, "ADD_TO_CART", cartAt, "MOBILE_APP", null, "d-" + k, k, true, "SKU-1");
   }
 
