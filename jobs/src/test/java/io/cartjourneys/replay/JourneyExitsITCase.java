@@ -68,7 +68,7 @@ class JourneyExitsITCase {
   }
 
   /**
-   * A consenting UTC profile, a login with a push token at 09:50 and a cart at 10:00 in the app.
+   * Adds a consenting UTC profile, a login with a push token at 09:50 and an app cart at 10:00.
    */
   private void appCart(String k) {
     f.profile(k);
@@ -179,7 +179,7 @@ class JourneyExitsITCase {
     return OffsetDateTime.parse(d.path("decided_at").asText()).toInstant();
   }
 
-  /** The one EXITED decision of the customer's 10:00 journey. */
+  /** Returns the one EXITED decision of the customer's 10:00 journey. */
   private JsonNode exit(String customer) throws Exception {
     List<JsonNode> exits =
         decisions(customer, "EXITED").stream()
@@ -203,7 +203,7 @@ class JourneyExitsITCase {
   }
 
   @Test
-  void pushConsentWithdrawalAlsoCancelsTheFollowUpEmail() throws Exception {
+  void pushWithdrawalCancelsTheFollowUpEmail() throws Exception {
     assertThat(f.commands("k-push-out"))
         .containsExactly("PUSH step 1 at " + at("10:30") + " skus [SKU-1]");
     JsonNode exit = exit("k-push-out");
@@ -240,7 +240,7 @@ class JourneyExitsITCase {
   }
 
   @Test
-  void unsubscribeFromPushEndsTheJourneyAndLaterUsesEmail() throws Exception {
+  void pushUnsubscribeExitsThenEmailIsUsed() throws Exception {
     JsonNode exit = exit("k-unsub-push");
     assertThat(exit.path("reason").asText()).isEqualTo("unsubscribed");
     assertThat(exit.path("facts").path("channel_withdrawn").asText()).isEqualTo("PUSH");

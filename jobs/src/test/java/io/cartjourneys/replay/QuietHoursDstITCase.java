@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Quiet hours (22:00-08:00 local) through the whole job on the nights clocks change in 2026:
+ * Quiet hours (22:00-08:00 local) through the whole job on the nights clocks change in 2026.
  * America/New_York springs forward on 8 March at 02:00 EST and falls back on 1 November at 02:00
- * EDT; Europe/Berlin on 29 March at 02:00 CET and on 25 October at 03:00 CEST.
+ * EDT. Europe/Berlin springs forward on 29 March at 02:00 CET and falls back on 25 October at
+ * 03:00 CEST.
  *
  * <p>Each case is a customer of its own. App users log in 10 minutes before their cart, so that the
  * first touch is a push and the follow-up email comes 4 hours later; web users get one email.
@@ -45,7 +46,7 @@ class QuietHoursDstITCase {
             + "\"updated_at\":\"2026-03-01T00:00:00Z\"}");
   }
 
-  /** A cart in the app at {@code cartAt} (UTC), after a login with a push token. */
+  /** Adds a cart in the app at {@code cartAt} (UTC), after a login with a push token. */
   private void appCart(String k, ZoneId zone, String cartAt) {
     profile(k, zone);
     String login = Instant.parse(cartAt).minusSeconds(600).toString();
@@ -64,7 +65,7 @@ class QuietHoursDstITCase {
     f.event("cart-" + k, "ADD_TO_CART", cartAt, "MOBILE_APP", null, "d-" + k, k, true, "SKU-1");
   }
 
-  /** A cart on the web at {@code cartAt} (UTC). */
+  /** Adds a cart on the web at {@code cartAt} (UTC). */
   private void webCart(String k, ZoneId zone, String cartAt) {
     profile(k, zone);
     f.event("cart-" + k, "ADD_TO_CART", cartAt, "WEB", null, null, k, true, "SKU-1");
