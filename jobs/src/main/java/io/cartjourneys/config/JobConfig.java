@@ -207,6 +207,15 @@ public class JobConfig implements Serializable {
         "Live mode only: let the watermark follow the wall clock when all input is idle. Replays"
             + " are pure event time and leave this off.")
     public boolean followWallClockWhenIdle = false;
+
+    @Doc(
+        value =
+            "A record dated more than this ahead of the largest time its input task has seen is"
+                + " dead-lettered as time-too-far-ahead, so that one wrong clock cannot move the"
+                + " watermark, and with it every timer, into the far future. The first record of"
+                + " a task is not checked. Generous, because replays may have gaps.",
+        min = "1s")
+    public Duration maxJump = Duration.ofDays(365);
   }
 
   /** Kafka topics and client properties for live mode. */

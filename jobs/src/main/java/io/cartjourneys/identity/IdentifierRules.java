@@ -10,13 +10,17 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Which identifier values may link anything. Placeholder strings, all-zero ids, malformed emails
- * and configured blocked values are refused, so that one bad value cannot join strangers.
+ * Which identifier values may link anything. Placeholder strings, all-zero ids, malformed emails,
+ * values with control or direction-changing characters, and configured blocked values are refused,
+ * so that one bad value cannot join strangers.
  */
 public final class IdentifierRules implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final Set<String> PLACEHOLDERS =
       Set.of("", "null", "undefined", "unknown", "none", "nil", "nan", "n/a", "0", "-1", "anonymous");
+
+  /** Longer values are refused; the decoder already drops identifiers above this length. */
+  public static final int MAX_CHARS = 256;
 
   private final Set<String> blocked = new HashSet<>();
   private final String defaultRegion;
@@ -67,6 +71,12 @@ public final class IdentifierRules implements Serializable {
     if (value == null) {
       return null;
     }
+    if (value.length() > MAX_CHARS) {
+      return "identifier-too-long";
+    }
+    if (hasUnsafeCharacters(value)) {
+      return "invalid-characters";
+    }
     String v = value.trim().toLowerCase(Locale.ROOT);
     if (PLACEHOLDERS.contains(v)) {
       return "placeholder-identifier";
@@ -93,7 +103,7 @@ public final class IdentifierRules implements Serializable {
     return email == null ? null : email.trim().toLowerCase(Locale.ROOT);
   }
 
-  /** One {@code @}, a non-empty local part and a domain with an inner dot. */
+  /** One {@code @}, a non-empty local part, a domain with an inner dot, and no white space. */
   public static boolean isValidEmail(String email) {
     if (email == null) {
       return false;
@@ -104,7 +114,46 @@ public final class IdentifierRules implements Serializable {
     }
     String domain = email.substring(at + 1);
     int dot = domain.indexOf('.');
-    return dot > 0 && dot < domain.length() - 1 && !domain.contains(" ") && !email.contains(" ");
+    if (dot <= 0 || dot >= domain.length() - 1) {
+      return false;
+    }
+    for (int i = 0; i < email.length(); i++) {
+      char c = email.charAt(i);
+      if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * True when the value holds a control character (NUL and other C0 or C1 codes), a
+   * direction mark, embedding, override or isolate (which make one id display as another), a
+   * replacement character (left by a broken encoding) or half of a surrogate pair. No real
+   * identifier contains these; emoji and other letters are fine.
+   */
+  static boolean hasUnsafeCharacters(String v) {
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (Character.isISOControl(c)
+          || c == '\u061C'
+          || c == '\u200E'
+          || c == '\u200F'
+          || (c >= '\u202A' && c <= '\u202E')
+          || (c >= '\u2066' && c <= '\u2069')
+          || c == '\uFFFD') {
+        return true;
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= v.length() || !Character.isLowSurrogate(v.charAt(i + 1))) {
+          return true;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isAllZero(String v) {

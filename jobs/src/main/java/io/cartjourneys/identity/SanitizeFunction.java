@@ -48,6 +48,13 @@ public class SanitizeFunction extends ProcessFunction<Signal, Signal> {
   public void processElement(Signal s, Context ctx, Collector<Signal> out) {
     switch (s.kind) {
       case PROFILE -> {
+        String unusable = rules.rejectReason(s.customerId);
+        if (unusable != null) {
+          // A profile of a placeholder or blocked customer id would gather strangers under it.
+          rejected.inc(unusable);
+          ctx.output(AUDIT, audit(null, s, "customer_id", unusable));
+          return;
+        }
         s.resolvedCustomer = s.customerId;
         List<String> emails = new ArrayList<>();
         for (String e : s.emails) {
@@ -140,12 +147,15 @@ public class SanitizeFunction extends ProcessFunction<Signal, Signal> {
   private void reject(Signal s, String field, String reason, Context ctx) {
     rejected.inc(reason);
     ctx.output(
-        AUDIT,
-        Audit.of(s.kind == Signal.Kind.PROFILE ? s.customerId : null, s.time, Outcome.REJECTED_LINK)
-            .reason(reason)
-            .fact("identifier_kind", field)
-            .fact("record_kind", s.kind)
-            .fact("record_id", s.id)
-            .build());
+        AUDIT, audit(s.kind == Signal.Kind.PROFILE ? s.customerId : null, s, field, reason));
+  }
+
+  private static Decision audit(String customer, Signal s, String field, String reason) {
+    return Audit.of(customer, s.time, Outcome.REJECTED_LINK)
+        .reason(reason)
+        .fact("identifier_kind", field)
+        .fact("record_kind", s.kind)
+        .fact("record_id", s.id)
+        .build();
   }
 }

@@ -14,13 +14,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Turns the bytes of one input record into a {@link Signal}. JSON Lines follow the input contract;
  * anything else is read as Avro single-object encoding of the input's schema. Missing optional
- * fields are allowed and unknown fields are ignored; only a record without an identity, a type or
- * a time is rejected.
+ * fields are allowed and unknown fields are ignored.
+ *
+ * <p>A record is rejected with a {@link DecodeException} only when it cannot be processed at all:
+ * unreadable, too large, or without its type, id or a usable time. An optional value that is of the
+ * wrong type, an unknown enum symbol or out of the {@link InputLimits} is dropped (or, for a
+ * quantity, lowered) and noted in {@link Repairs}; the rest of the record is kept.
  */
 public final class RecordDecoder {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,172 +44,309 @@ public final class RecordDecoder {
   private static final Set<String> FEEDBACK =
       Set.of("DELIVERED", "OPENED", "CLICKED", "BOUNCED", "UNSUBSCRIBED", "TOKEN_INVALID");
 
+  private static final long EVENT_SCHEMA =
+      AvroSingleObject.fingerprint(BehaviourEvent.getClassSchema());
+  private static final long PROFILE_SCHEMA =
+      AvroSingleObject.fingerprint(CrmProfile.getClassSchema());
+  private static final long LINK_SCHEMA =
+      AvroSingleObject.fingerprint(IdentityLink.getClassSchema());
+  private static final long FEEDBACK_SCHEMA =
+      AvroSingleObject.fingerprint(DeliveryFeedback.getClassSchema());
+
   private RecordDecoder() {}
 
+  /** Decodes one record, discarding the notes on dropped values. */
   public static Signal decode(SourceKind source, byte[] payload) throws DecodeException {
+    return decode(source, payload, new Repairs());
+  }
+
+  /**
+   * Decodes one record.
+   *
+   * @param repairs receives one entry per kind of value dropped or changed
+   * @throws DecodeException when the record cannot be processed; never any other exception
+   */
+  public static Signal decode(SourceKind source, byte[] payload, Repairs repairs)
+      throws DecodeException {
     if (payload == null || payload.length == 0) {
       throw new DecodeException("empty-record", null);
+    }
+    if (payload.length > InputLimits.MAX_RECORD_BYTES) {
+      throw new DecodeException("record-too-large", payload.length + " bytes");
     }
     int first = 0;
     while (first < payload.length && Character.isWhitespace(payload[first])) {
       first++;
     }
+    Signal s;
     if (first < payload.length && payload[first] == '{') {
-      return decodeJson(source, payload);
+      s = decodeJson(source, payload, repairs);
+    } else if (AvroSingleObject.hasMarker(payload)) {
+      s = decodeAvro(source, payload);
+    } else {
+      throw new DecodeException(
+          "unrecognised-encoding", "neither a JSON object nor Avro single-object");
     }
-    if (payload.length >= 2 && (payload[0] & 0xff) == 0xC3 && (payload[1] & 0xff) == 0x01) {
-      return decodeAvro(source, payload);
-    }
-    throw new DecodeException("unrecognised-encoding", "neither a JSON object nor Avro single-object");
+    RecordChecks.check(s, repairs);
+    return s;
   }
 
   // ---------------------------------------------------------------- JSON
 
-  private static Signal decodeJson(SourceKind source, byte[] payload) throws DecodeException {
+  private static Signal decodeJson(SourceKind source, byte[] payload, Repairs repairs)
+      throws DecodeException {
     JsonNode n;
     try {
       n = JSON.readTree(payload);
     } catch (Exception e) {
+      // The class only: Jackson's messages quote the input, which may hold personal data.
       throw new DecodeException("invalid-json", e.getClass().getSimpleName());
     }
     if (n == null || !n.isObject()) {
       throw new DecodeException("invalid-json", "not an object");
     }
     return switch (source) {
-      case EVENTS -> eventFromJson(n);
-      case PROFILES -> profileFromJson(n);
-      case LINKS -> linkFromJson(n);
-      case FEEDBACK -> feedbackFromJson(n);
+      case EVENTS -> eventFromJson(n, repairs);
+      case PROFILES -> profileFromJson(n, repairs);
+      case LINKS -> linkFromJson(n, repairs);
+      case FEEDBACK -> feedbackFromJson(n, repairs);
     };
   }
 
-  private static Signal eventFromJson(JsonNode n) throws DecodeException {
+  private static Signal eventFromJson(JsonNode n, Repairs repairs) throws DecodeException {
     Signal s = new Signal();
     s.kind = Signal.Kind.EVENT;
-    s.eventType = text(n, "event_type");
-    if (s.eventType == null) {
-      throw new DecodeException("missing-event-type", null);
-    }
+    s.eventType = required(n, "event_type", "missing-event-type");
     if (!EVENT_TYPES.contains(s.eventType)) {
       throw new DecodeException("unknown-event-type", safe(s.eventType));
     }
     s.time = time(n, "occurred_at");
-    s.id = text(n, "event_id");
-    if (s.id == null) {
-      throw new DecodeException("missing-event-id", null);
-    }
-    s.channel = text(n, "channel");
+    s.id = required(n, "event_id", "missing-event-id");
+    s.channel = optional(n, "channel", repairs);
     if (s.channel != null && !CHANNELS.contains(s.channel)) {
-      throw new DecodeException("unknown-channel", safe(s.channel));
+      repairs.add("unknown-channel", "channel");
+      s.channel = null;
     }
-    s.anonymousId = text(n, "anonymous_id");
-    s.deviceId = text(n, "device_id");
-    s.customerId = text(n, "customer_id");
-    s.email = text(n, "email");
-    s.authenticated = n.path("authenticated").asBoolean(false);
-    s.pushToken = text(n, "push_token");
-    s.cartId = text(n, "cart_id");
-    s.orderId = text(n, "order_id");
+    s.anonymousId = optional(n, "anonymous_id", repairs);
+    s.deviceId = optional(n, "device_id", repairs);
+    s.customerId = optional(n, "customer_id", repairs);
+    s.email = optional(n, "email", repairs);
+    s.authenticated = bool(n, "authenticated", repairs);
+    s.pushToken = optional(n, "push_token", repairs);
+    s.cartId = optional(n, "cart_id", repairs);
+    s.orderId = optional(n, "order_id", repairs);
     JsonNode items = n.get("items");
-    if (items != null && items.isArray()) {
-      for (JsonNode i : items) {
-        String sku = text(i, "sku");
-        if (sku == null) {
-          continue;
+    if (items != null && !items.isNull()) {
+      if (!items.isArray()) {
+        repairs.add("wrong-type", "items");
+      } else {
+        for (JsonNode i : items) {
+          if (!i.isObject()) {
+            repairs.add("invalid-item", "items");
+            continue;
+          }
+          s.items.add(itemFromJson(i, repairs));
         }
-        CartItem c = new CartItem();
-        c.sku = sku;
-        c.name = text(i, "name");
-        c.price = i.hasNonNull("price") && i.get("price").isNumber() ? i.get("price").asDouble() : null;
-        c.currency = text(i, "currency");
-        c.quantity = i.hasNonNull("quantity") ? i.get("quantity").asInt(1) : 1;
-        c.imageUrl = text(i, "image_url");
-        c.productUrl = text(i, "product_url");
-        s.items.add(c);
       }
     }
     return s;
   }
 
-  private static Signal profileFromJson(JsonNode n) throws DecodeException {
+  private static CartItem itemFromJson(JsonNode i, Repairs repairs) {
+    CartItem c = new CartItem();
+    c.sku = optional(i, "sku", repairs);
+    c.name = optional(i, "name", repairs);
+    c.price = price(i.get("price"), repairs);
+    c.currency = optional(i, "currency", repairs);
+    c.quantity = quantity(i.get("quantity"));
+    c.imageUrl = optional(i, "image_url", repairs);
+    c.productUrl = optional(i, "product_url", repairs);
+    return c;
+  }
+
+  private static Signal profileFromJson(JsonNode n, Repairs repairs) throws DecodeException {
     Signal s = new Signal();
     s.kind = Signal.Kind.PROFILE;
-    s.customerId = text(n, "customer_id");
-    if (s.customerId == null) {
-      throw new DecodeException("missing-customer-id", null);
-    }
+    s.customerId = required(n, "customer_id", "missing-customer-id");
     s.id = s.customerId;
     s.time = time(n, "updated_at");
-    for (JsonNode e : n.path("emails")) {
-      if (e.isTextual()) {
-        s.emails.add(e.asText());
-      }
+    strings(n, "emails", s.emails, repairs);
+    strings(n, "phones", s.phones, repairs);
+    s.firstName = optional(n, "first_name", repairs);
+    s.locale = optional(n, "locale", repairs);
+    s.timeZone = optional(n, "time_zone", repairs);
+    JsonNode consent = n.get("consent");
+    if (consent != null && !consent.isNull() && !consent.isObject()) {
+      repairs.add("wrong-type", "consent");
+      consent = null;
     }
-    for (JsonNode p : n.path("phones")) {
-      if (p.isTextual()) {
-        s.phones.add(p.asText());
-      }
-    }
-    s.firstName = text(n, "first_name");
-    s.locale = text(n, "locale");
-    s.timeZone = text(n, "time_zone");
-    s.emailConsent = consent(text(n.path("consent"), "email"));
-    s.pushConsent = consent(text(n.path("consent"), "push"));
-    s.deleted = n.path("deleted").asBoolean(false);
+    s.emailConsent = consent(consent, "email", repairs);
+    s.pushConsent = consent(consent, "push", repairs);
+    s.deleted = bool(n, "deleted", repairs);
     return s;
   }
 
-  private static Signal linkFromJson(JsonNode n) throws DecodeException {
+  private static Signal linkFromJson(JsonNode n, Repairs repairs) throws DecodeException {
     Signal s = new Signal();
     s.kind = Signal.Kind.LINK;
-    s.id = text(n, "link_id");
-    if (s.id == null) {
-      throw new DecodeException("missing-link-id", null);
-    }
+    s.id = required(n, "link_id", "missing-link-id");
     s.time = time(n, "occurred_at");
-    s.linkSource = text(n, "source");
-    s.authenticated = n.path("authenticated").asBoolean(false);
-    JsonNode ids = n.path("identifiers");
-    s.customerId = text(ids, "customer_id");
-    s.email = text(ids, "email");
-    s.phone = text(ids, "phone");
-    s.deviceId = text(ids, "device_id");
-    s.anonymousId = text(ids, "anonymous_id");
+    s.linkSource = optional(n, "source", repairs);
+    s.authenticated = bool(n, "authenticated", repairs);
+    JsonNode ids = n.get("identifiers");
+    if (ids != null && !ids.isNull() && !ids.isObject()) {
+      repairs.add("wrong-type", "identifiers");
+      return s;
+    }
+    if (ids != null) {
+      s.customerId = optional(ids, "customer_id", repairs);
+      s.email = optional(ids, "email", repairs);
+      s.phone = optional(ids, "phone", repairs);
+      s.deviceId = optional(ids, "device_id", repairs);
+      s.anonymousId = optional(ids, "anonymous_id", repairs);
+    }
     return s;
   }
 
-  private static Signal feedbackFromJson(JsonNode n) throws DecodeException {
+  private static Signal feedbackFromJson(JsonNode n, Repairs repairs) throws DecodeException {
     Signal s = new Signal();
     s.kind = Signal.Kind.FEEDBACK;
-    s.commandId = text(n, "command_id");
-    if (s.commandId == null) {
-      throw new DecodeException("missing-command-id", null);
-    }
+    s.commandId = required(n, "command_id", "missing-command-id");
     s.id = s.commandId;
-    s.status = text(n, "status");
-    if (s.status == null || !FEEDBACK.contains(s.status)) {
-      throw new DecodeException("unknown-feedback-status", s.status == null ? null : safe(s.status));
+    s.status = required(n, "status", "missing-feedback-status");
+    if (!FEEDBACK.contains(s.status)) {
+      throw new DecodeException("unknown-feedback-status", safe(s.status));
     }
     s.time = time(n, "occurred_at");
     return s;
   }
 
-  private static String consent(String value) throws DecodeException {
+  private static String consent(JsonNode consent, String field, Repairs repairs) {
+    String value = consent == null ? null : optional(consent, field, repairs);
     if (value == null) {
       return "UNKNOWN";
     }
     if (!CONSENT.contains(value)) {
-      throw new DecodeException("unknown-consent", safe(value));
+      // Consent that cannot be read is no consent, as UNKNOWN means.
+      repairs.add("unknown-consent", "consent." + field);
+      return "UNKNOWN";
     }
     return value;
   }
 
-  private static String text(JsonNode n, String field) {
+  /** A field the record cannot do without: scalar, not blank. */
+  private static String required(JsonNode n, String field, String missingReason)
+      throws DecodeException {
     JsonNode v = n.get(field);
-    if (v == null || v.isNull() || v.isContainerNode()) {
+    if (v == null || v.isNull()) {
+      throw new DecodeException(missingReason, null);
+    }
+    if (v.isContainerNode()) {
+      throw new DecodeException("wrong-type", field);
+    }
+    String text = v.asText();
+    if (text.isBlank()) {
+      throw new DecodeException(missingReason, "blank");
+    }
+    return text;
+  }
+
+  /** An optional scalar as text (numbers and booleans too); an object or array is dropped. */
+  private static String optional(JsonNode n, String field, Repairs repairs) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (v.isContainerNode()) {
+      repairs.add("wrong-type", field);
       return null;
     }
     return v.asText();
+  }
+
+  /** True only for JSON true or the text "true"; anything but a boolean or null is noted. */
+  private static boolean bool(JsonNode n, String field, Repairs repairs) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return false;
+    }
+    if (v.isBoolean()) {
+      return v.booleanValue();
+    }
+    if (v.isTextual() && ("true".equals(v.textValue()) || "false".equals(v.textValue()))) {
+      return "true".equals(v.textValue());
+    }
+    repairs.add("wrong-type", field);
+    return false;
+  }
+
+  private static void strings(JsonNode n, String field, List<String> into, Repairs repairs) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return;
+    }
+    if (!v.isArray()) {
+      repairs.add("wrong-type", field);
+      return;
+    }
+    for (JsonNode e : v) {
+      if (e.isTextual()) {
+        into.add(e.textValue());
+      } else {
+        repairs.add("wrong-type", field);
+      }
+    }
+  }
+
+  /** A number or numeric text; null when missing. Range checks come later. */
+  private static Double price(JsonNode v, Repairs repairs) {
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (v.isNumber()) {
+      return v.doubleValue();
+    }
+    if (v.isTextual()) {
+      try {
+        return Double.parseDouble(v.textValue().trim());
+      } catch (NumberFormatException e) {
+        // falls through to the note below
+      }
+    }
+    repairs.add("invalid-price", "items.price");
+    return null;
+  }
+
+  /**
+   * A whole number or its text, saturated to the int range; 1 when missing; 0 (which the checks
+   * reject) when it is not a whole number.
+   */
+  private static int quantity(JsonNode v) {
+    if (v == null || v.isNull()) {
+      return 1;
+    }
+    if (v.isIntegralNumber()) {
+      if (!v.canConvertToLong()) {
+        return v.bigIntegerValue().signum() > 0 ? Integer.MAX_VALUE : Integer.MIN_VALUE;
+      }
+      return saturate(v.longValue());
+    }
+    if (v.isNumber()) {
+      double d = v.doubleValue();
+      return Double.isFinite(d) && d == Math.rint(d) ? saturate((long) d) : 0;
+    }
+    if (v.isTextual()) {
+      try {
+        return saturate(Long.parseLong(v.textValue().trim()));
+      } catch (NumberFormatException e) {
+        return 0;
+      }
+    }
+    return 0;
+  }
+
+  private static int saturate(long v) {
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
   }
 
   private static long time(JsonNode n, String field) throws DecodeException {
@@ -213,23 +355,38 @@ public final class RecordDecoder {
       throw new DecodeException("missing-time", field);
     }
     if (v.isIntegralNumber()) {
-      return v.asLong();
+      if (!v.canConvertToLong()) {
+        throw new DecodeException("time-out-of-range", field);
+      }
+      return v.longValue();
     }
-    String t = v.asText();
+    if (!v.isTextual()) {
+      throw new DecodeException("invalid-time", field);
+    }
+    String t = v.textValue();
     try {
       return OffsetDateTime.parse(t).toInstant().toEpochMilli();
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeParseException | ArithmeticException e) {
       try {
+        // Also reads leap seconds (23:59:60), as the last second of the minute.
         return Instant.parse(t).toEpochMilli();
       } catch (DateTimeParseException e2) {
         throw new DecodeException("invalid-time", field);
+      } catch (ArithmeticException e2) {
+        throw new DecodeException("time-out-of-range", field);
       }
     }
   }
 
-  /** Enum-like values are echoed in dead letters; cut them short so no payload leaks through. */
-  private static String safe(String value) {
-    return value.length() > 40 ? value.substring(0, 40) + "..." : value;
+  /**
+   * Enum-like values are echoed in dead letters to help whoever reads them, but only when they look
+   * like a symbol: anything else might be personal data and is described by its length.
+   */
+  static String safe(String value) {
+    if (value.length() <= 40 && value.matches("[A-Za-z0-9_\\-]+")) {
+      return value;
+    }
+    return "a value of " + value.length() + " characters";
   }
 
   // ---------------------------------------------------------------- Avro
@@ -237,14 +394,29 @@ public final class RecordDecoder {
   private static Signal decodeAvro(SourceKind source, byte[] payload) throws DecodeException {
     try {
       return switch (source) {
-        case EVENTS -> fromAvro(BehaviourEvent.getDecoder().decode(payload));
-        case PROFILES -> fromAvro(CrmProfile.getDecoder().decode(payload));
-        case LINKS -> fromAvro(IdentityLink.getDecoder().decode(payload));
-        case FEEDBACK -> fromAvro(DeliveryFeedback.getDecoder().decode(payload));
+        case EVENTS ->
+            fromAvro(
+                AvroSingleObject.decode(
+                    payload, BehaviourEvent.class, BehaviourEvent.getClassSchema(), EVENT_SCHEMA));
+        case PROFILES ->
+            fromAvro(
+                AvroSingleObject.decode(
+                    payload, CrmProfile.class, CrmProfile.getClassSchema(), PROFILE_SCHEMA));
+        case LINKS ->
+            fromAvro(
+                AvroSingleObject.decode(
+                    payload, IdentityLink.class, IdentityLink.getClassSchema(), LINK_SCHEMA));
+        case FEEDBACK ->
+            fromAvro(
+                AvroSingleObject.decode(
+                    payload,
+                    DeliveryFeedback.class,
+                    DeliveryFeedback.getClassSchema(),
+                    FEEDBACK_SCHEMA));
       };
     } catch (DecodeException e) {
       throw e;
-    } catch (Exception e) {
+    } catch (RuntimeException e) {
       throw new DecodeException("invalid-avro", e.getClass().getSimpleName());
     }
   }

@@ -23,6 +23,15 @@ public enum JobMetric {
       "records",
       "Records that could not be processed at all and went to the dead-letter output.",
       "reason"),
+  VALUES_REPAIRED(
+      Kind.COUNTER,
+      "valuesRepaired",
+      "ingest",
+      "values",
+      "Optional values that ingest dropped, lowered or cleared in records it still processed,"
+          + " such as an overlong name or a NaN price. Each reason and field of a record is also"
+          + " a decision audit record.",
+      "reason"),
   IDENTIFIERS_REJECTED(
       Kind.COUNTER,
       "identifiersRejected",
@@ -30,7 +39,8 @@ public enum JobMetric {
       "identifiers",
       "Identifiers dropped from records: unusable values (placeholder, all-zero, blocked,"
           + " malformed) and profile emails or phones over the per-person limit. The rest of each"
-          + " record is processed.",
+          + " record is processed, except a profile whose own customer id is unusable, which is"
+          + " dropped whole.",
       "reason"),
   FEEDBACK_UNATTRIBUTED(
       Kind.COUNTER,

@@ -36,8 +36,13 @@ public final class LabelledCounter {
 
   /** Counts one, under the given label values in the order of {@link JobMetric#labels()}. */
   public void inc(String... values) {
-    total.inc();
-    seriesFor(values).inc();
+    add(1, values);
+  }
+
+  /** Counts {@code n}, under the given label values in the order of {@link JobMetric#labels()}. */
+  public void add(long n, String... values) {
+    total.inc(n);
+    seriesFor(values).inc(n);
   }
 
   public long total() {

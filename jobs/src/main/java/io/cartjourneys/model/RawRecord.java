@@ -22,6 +22,12 @@ public class RawRecord {
 
   public static final long UNKNOWN_TIME = Long.MIN_VALUE;
 
+  /**
+   * Set by a stage before ingest that rejects the record (the event-time stage for a time too far
+   * ahead): the reason ingest dead-letters it with. Null for every other record.
+   */
+  public String rejection;
+
   public RawRecord() {}
 
   public RawRecord(SourceKind source, byte[] payload, long sequence) {

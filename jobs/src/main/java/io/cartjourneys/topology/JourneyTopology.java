@@ -54,7 +54,9 @@ public final class JourneyTopology {
     DataStream<RawRecord> timedRaw =
         raw.assignTimestampsAndWatermarks(
                 InputWatermarks.strategy(
-                    lag, config.time.followWallClockWhenIdle ? config.time.idleTimeout : null))
+                    lag,
+                    config.time.followWallClockWhenIdle ? config.time.idleTimeout : null,
+                    config.time.maxJump))
             .setParallelism(raw.getParallelism())
             .uid("event-time")
             .name("Event time: watermark trails by " + Durations.format(lag));
@@ -158,6 +160,7 @@ public final class JourneyTopology {
         orchestrated
             .union(
                 decided.getSideOutput(PersonDecider.DECISIONS),
+                timed.getSideOutput(IngestFunction.AUDIT),
                 sanitized.getSideOutput(SanitizeFunction.AUDIT),
                 byContact.getSideOutput(OwnerStage.AUDIT),
                 limited.getSideOutput(LinkLimits.AUDIT),

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cartjourneys.model.RawRecord;
 import io.cartjourneys.model.SourceKind;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,5 +66,46 @@ class InputWatermarksTest {
     clock.set(1_031_000); // 31 s quiet
     g.onPeriodicEmit(output);
     assertThat(emitted).containsExactly(895_000L, 1_026_000L);
+  }
+
+  private static RawRecord login(String at) {
+    String json = "{\"event_id\":\"e\",\"event_type\":\"LOGIN\",\"occurred_at\":\"" + at + "\"}";
+    return new RawRecord(SourceKind.EVENTS, json.getBytes(StandardCharsets.UTF_8), 0);
+  }
+
+  private static long ms(String at) {
+    return Instant.parse(at).toEpochMilli();
+  }
+
+  @Test
+  void recordFarAheadIsMarkedAndDoesNotMoveTime() {
+    InputWatermarks.Assigner assigner =
+        new InputWatermarks.Assigner(Duration.ofDays(365).toMillis());
+
+    RawRecord first = login("2026-03-14T10:00:00Z");
+    assertThat(assigner.extractTimestamp(first, Long.MIN_VALUE))
+        .isEqualTo(ms("2026-03-14T10:00:00Z"));
+    assertThat(first.rejection).isNull();
+
+    RawRecord future = login("2099-01-01T00:00:00Z");
+    assertThat(assigner.extractTimestamp(future, 42L)).isEqualTo(42L);
+    assertThat(future.rejection).isEqualTo(InputWatermarks.TOO_FAR_AHEAD);
+    assertThat(future.time).isEqualTo(RawRecord.UNKNOWN_TIME);
+
+    // A year and a day after the largest accepted time, not after the rejected one.
+    RawRecord nextYear = login("2027-03-14T10:00:00Z");
+    assertThat(assigner.extractTimestamp(nextYear, Long.MIN_VALUE))
+        .isEqualTo(ms("2027-03-14T10:00:00Z"));
+    assertThat(nextYear.rejection).isNull();
+  }
+
+  @Test
+  void recordsBehindAreNeverRejected() {
+    InputWatermarks.Assigner assigner = new InputWatermarks.Assigner(Duration.ofDays(1).toMillis());
+    assigner.extractTimestamp(login("2026-03-14T10:00:00Z"), Long.MIN_VALUE);
+    RawRecord old = login("2001-01-01T00:00:00Z");
+    assertThat(assigner.extractTimestamp(old, Long.MIN_VALUE))
+        .isEqualTo(ms("2001-01-01T00:00:00Z"));
+    assertThat(old.rejection).isNull();
   }
 }

@@ -96,11 +96,12 @@ public final class KafkaIo {
    * An unbounded read is live mode, so an idle partition's watermark follows the wall clock
    * whatever {@code time.follow-wall-clock-when-idle} says. Due steps then still fire at night when
    * no input arrives, and an empty partition does not hold the others back. A bounded read ends
-   * with a final watermark instead.
+   * with a final watermark instead. A record more than {@code time.max-jump} ahead of the largest
+   * time the reader has seen is dead-lettered by ingest.
    */
   private static WatermarkStrategy<RawRecord> eventTime(JobConfig config, Boundedness boundedness) {
     Duration idle = boundedness == Boundedness.BOUNDED ? null : config.time.idleTimeout;
-    return InputWatermarks.strategy(config.time.watermarkLag, idle);
+    return InputWatermarks.strategy(config.time.watermarkLag, idle, config.time.maxJump);
   }
 
   private static OffsetResetStrategy resetStrategy(JobConfig.Kafka kafka) {
