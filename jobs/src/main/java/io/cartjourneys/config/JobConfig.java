@@ -147,6 +147,14 @@ public class JobConfig implements Serializable {
         min = "0")
     public Duration anonymousBufferTtl = Duration.ofHours(25);
 
+    @Doc(
+        value =
+            "A web cookie or device id without any record for this long, in event time, forgets"
+                + " its owner and its state is removed; its next record is anonymous until the"
+                + " next login. Bounds the state of identifiers seen once and never again.",
+        min = "1m")
+    public Duration anonymousRetention = Duration.ofDays(90);
+
     @Doc("Identifier values that never link anything, compared case-insensitively.")
     public List<String> blockList = new ArrayList<>();
 

@@ -67,7 +67,8 @@ public abstract class EventTimeOrdered<O> extends KeyedProcessFunction<String, S
   }
 
   @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<O> out) throws Exception {
+  public final void onTimer(long timestamp, OnTimerContext ctx, Collector<O> out)
+      throws Exception {
     List<Signal> list = pending.get(timestamp);
     if (list != null) {
       pending.remove(timestamp);
@@ -79,6 +80,10 @@ public abstract class EventTimeOrdered<O> extends KeyedProcessFunction<String, S
     expire(timestamp, ctx);
   }
 
-  /** Called on every timer after the records due at it applied: drop state that has expired. */
+  /**
+   * Called on every timer of the key after the records due at it applied: drop state that has
+   * expired. Subclasses that register timers of their own check them here, because {@link
+   * #onTimer} is final.
+   */
   protected void expire(long timestamp, OnTimerContext ctx) throws Exception {}
 }

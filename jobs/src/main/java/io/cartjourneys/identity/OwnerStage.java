@@ -31,6 +31,12 @@ import org.apache.flink.util.OutputTag;
  * <p>Links come only from authenticated records. An owner moves when the identifier authenticates
  * as someone else, from then on; LOGOUT ends the association. Records pass through in both stages
  * so that each stage sees every link it needs.
+ *
+ * <p>State per identifier is bounded in size (the buffer limit) and in time. An event-time timer
+ * drops held records once they are older than the buffer TTL. At the cookie and device levels
+ * another timer clears the owner of an identifier without a record for the retention period, so
+ * that the state of identifiers seen once and never again goes away. Emails and phones keep their
+ * owner for as long as the CRM lists them.
  */
 public class OwnerStage extends EventTimeOrdered<Signal> implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
@@ -51,21 +57,34 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
   private final Level level;
   private final int bufferLimit;
   private final long bufferTtlMillis;
+  private final long retentionMillis;
 
   private transient ValueState<String> owner;
   private transient ListState<Signal> held;
   private transient ValueState<Integer> heldCount;
+  /** Largest order time of a record of this identifier while it had an owner, epoch ms. */
+  private transient ValueState<Long> lastSeen;
+  /** When the registered retention timer fires, epoch ms; null while none is registered. */
+  private transient ValueState<Long> forgetAt;
   private transient Counter linksMade;
   private transient LabelledCounter linksRejected;
   private transient Counter recordsHeld;
   private transient Counter released;
   private transient LabelledCounter heldDropped;
+  private transient Counter ownersForgotten;
   private final StateCount heldRecords = new StateCount("held-records-gauge");
 
-  public OwnerStage(Level level, int bufferLimit, long bufferTtlMillis) {
+  /**
+   * @param bufferLimit records held per identifier; the oldest go first
+   * @param bufferTtlMillis held records older than this are dropped
+   * @param retentionMillis at the cookie and device levels, the owner of an identifier without a
+   *     record for this long is cleared; ignored at the contact level
+   */
+  public OwnerStage(Level level, int bufferLimit, long bufferTtlMillis, long retentionMillis) {
     this.level = level;
     this.bufferLimit = bufferLimit;
     this.bufferTtlMillis = bufferTtlMillis;
+    this.retentionMillis = retentionMillis;
   }
 
   /** The key of a record at the given stage: the identifier it depends on, or a pass-through key. */
@@ -119,6 +138,8 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
     owner = getRuntimeContext().getState(ownerDescriptor());
     held = getRuntimeContext().getListState(new ListStateDescriptor<>("held", Signal.class));
     heldCount = getRuntimeContext().getState(heldCountDescriptor());
+    lastSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("last-seen", Long.class));
+    forgetAt = getRuntimeContext().getState(new ValueStateDescriptor<>("forget-at", Long.class));
     StageMetrics metrics = StageMetrics.of(getRuntimeContext());
     linksMade = metrics.counter(JobMetric.LINKS_MADE);
     linksRejected = metrics.labelled(JobMetric.LINKS_REJECTED).register(UNAUTHENTICATED);
@@ -126,6 +147,9 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
     released = metrics.counter(JobMetric.RECORDS_RELEASED);
     heldDropped = metrics.labelled(JobMetric.HELD_RECORDS_DROPPED).register(OVERFLOW, EXPIRED);
     metrics.gauge(JobMetric.HELD_RECORDS, heldRecords::value);
+    if (retainsOwner()) {
+      ownersForgotten = metrics.counter(JobMetric.OWNERS_FORGOTTEN);
+    }
   }
 
   @Override
@@ -149,6 +173,16 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
       handleContact(s, ctx, out);
       return;
     }
+    handleIdentifier(s, ctx, out);
+    trackOwner(s, ctx);
+  }
+
+  /** Contact owners are never cleared by time: the CRM decides when an email or phone goes. */
+  private boolean retainsOwner() {
+    return level != Level.CONTACT;
+  }
+
+  private void handleIdentifier(Signal s, Context ctx, Collector<Signal> out) throws Exception {
     String linkTo = linkTo(s);
     if (s.kind == Signal.Kind.LINK && !s.authenticated) {
       linksRejected.inc(UNAUTHENTICATED);
@@ -298,6 +332,13 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
 
   @Override
   protected void expire(long timestamp, OnTimerContext ctx) throws Exception {
+    expireHeld(timestamp, ctx);
+    if (retainsOwner()) {
+      expireOwner(timestamp, ctx);
+    }
+  }
+
+  private void expireHeld(long timestamp, OnTimerContext ctx) throws Exception {
     Integer n = heldCount.value();
     if (n == null || n == 0) {
       return;
@@ -324,6 +365,48 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
       heldCount.update(fresh.size());
     }
     ctx.timerService().registerEventTimeTimer(oldest + bufferTtlMillis + 1);
+  }
+
+  /**
+   * Notes that the identifier was seen and, while it has an owner, keeps one retention timer
+   * registered for the deadline known at that moment. A timer that fires before the current
+   * deadline, because the identifier was seen since, is registered again for the new one.
+   */
+  private void trackOwner(Signal s, Context ctx) throws Exception {
+    if (owner.value() == null) {
+      lastSeen.clear();
+      return;
+    }
+    Long seen = lastSeen.value();
+    long latest = seen == null ? s.orderTime() : Math.max(seen, s.orderTime());
+    lastSeen.update(latest);
+    if (forgetAt.value() == null) {
+      long at = latest + retentionMillis + 1;
+      ctx.timerService().registerEventTimeTimer(at);
+      forgetAt.update(at);
+    }
+  }
+
+  private void expireOwner(long timestamp, OnTimerContext ctx) throws Exception {
+    Long at = forgetAt.value();
+    if (at == null || timestamp < at) {
+      return; // a timer of a pending or held record
+    }
+    forgetAt.clear();
+    Long seen = lastSeen.value();
+    if (seen == null || owner.value() == null) {
+      lastSeen.clear(); // the owner ended with a LOGOUT since
+      return;
+    }
+    if (seen + retentionMillis < timestamp) {
+      owner.clear();
+      lastSeen.clear();
+      ownersForgotten.inc();
+      return;
+    }
+    long next = seen + retentionMillis + 1;
+    ctx.timerService().registerEventTimeTimer(next);
+    forgetAt.update(next);
   }
 
   private void release(String target, long linkTime, Collector<Signal> out) throws Exception {

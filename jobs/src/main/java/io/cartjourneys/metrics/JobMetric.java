@@ -94,6 +94,13 @@ public enum JobMetric {
       "records",
       "Buffered records dropped: overflow of the per-identifier limit or older than the TTL.",
       "reason"),
+  OWNERS_FORGOTTEN(
+      Kind.COUNTER,
+      "ownersForgotten",
+      "identity-cookies, identity-devices",
+      "identifiers",
+      "Cookies and devices whose owner was dropped because no record used them for"
+          + " identity.anonymous-retention."),
   HELD_RECORDS(
       Kind.GAUGE,
       "heldRecords",

@@ -97,11 +97,12 @@ public final class JourneyTopology {
 
     int limit = config.identity.anonymousBufferLimit;
     long ttl = config.identity.anonymousBufferTtl.toMillis();
+    long retention = config.identity.anonymousRetention.toMillis();
     SingleOutputStreamOperator<Signal> byContact =
         deduped
             .union(candidates)
             .keyBy(s -> OwnerStage.key(OwnerStage.Level.CONTACT, s))
-            .process(new OwnerStage(OwnerStage.Level.CONTACT, limit, ttl))
+            .process(new OwnerStage(OwnerStage.Level.CONTACT, limit, ttl, retention))
             .uid("identity-contacts")
             .name("Identity: emails and phones");
     SingleOutputStreamOperator<Signal> limited =
@@ -117,13 +118,13 @@ public final class JourneyTopology {
     SingleOutputStreamOperator<Signal> byCookie =
         limited
             .keyBy(s -> OwnerStage.key(OwnerStage.Level.COOKIE, s))
-            .process(new OwnerStage(OwnerStage.Level.COOKIE, limit, ttl))
+            .process(new OwnerStage(OwnerStage.Level.COOKIE, limit, ttl, retention))
             .uid(IDENTITY_COOKIES_UID)
             .name("Identity: web cookies");
     SingleOutputStreamOperator<Signal> byDevice =
         byCookie
             .keyBy(s -> OwnerStage.key(OwnerStage.Level.DEVICE, s))
-            .process(new OwnerStage(OwnerStage.Level.DEVICE, limit, ttl))
+            .process(new OwnerStage(OwnerStage.Level.DEVICE, limit, ttl, retention))
             .uid(IDENTITY_DEVICES_UID)
             .name("Identity: mobile devices");
 
