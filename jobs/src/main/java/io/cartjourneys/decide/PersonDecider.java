@@ -111,9 +111,10 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
     if (at <= ctx.timerService().currentWatermark()) {
       // Not expected: order times lie ahead of the watermark (see Signal#orderTime).
       lateApplied.inc();
-      PersonState p = load();
+      PersonState existing = state.value();
+      PersonState p = existing == null ? new PersonState() : existing;
       apply(p, s, ctx.getCurrentKey(), at, ctx, out);
-      state.update(p);
+      save(existing, p);
       return;
     }
     List<Signal> list = pending.get(at);
@@ -135,16 +136,19 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
     }
     pending.remove(timestamp);
     list.sort(ORDER);
-    PersonState p = load();
+    PersonState existing = state.value();
+    PersonState p = existing == null ? new PersonState() : existing;
     for (Signal s : list) {
       apply(p, s, ctx.getCurrentKey(), timestamp, ctx, out);
     }
-    state.update(p);
+    save(existing, p);
   }
 
-  private PersonState load() throws Exception {
-    PersonState p = state.value();
-    return p == null ? new PersonState() : p;
+  /** Writes the state back, unless the records left a person unknown before still unknown. */
+  private void save(PersonState existing, PersonState p) throws Exception {
+    if (existing != null || !p.isEmpty()) {
+      state.update(p);
+    }
   }
 
   private void apply(
@@ -169,7 +173,19 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
     switch (s.kind) {
       case PROFILE -> applyProfile(p, s, customer, now, ctx, stamped);
       case EVENT -> applyEvent(p, s, customer, stamped);
-      case FEEDBACK -> applyFeedback(p, s, customer, stamped);
+      case FEEDBACK -> {
+        if (p.isEmpty()) {
+          // The command id names a person this job never saw: forged, or from another system.
+          ctx.output(
+              DECISIONS,
+              Audit.of(customer, s.time, Outcome.SKIPPED)
+                  .reason("feedback-for-unknown-person")
+                  .fact("record_id", s.id)
+                  .build());
+        } else {
+          applyFeedback(p, s, customer, stamped);
+        }
+      }
       case CANDIDATE -> decide(p, s, customer, now, ctx, stamped);
       case LINK -> {}
     }

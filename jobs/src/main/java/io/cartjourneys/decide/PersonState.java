@@ -135,6 +135,24 @@ public class PersonState {
     }
   }
 
+  /** True for the state of a person of whom no record has been applied. */
+  public boolean isEmpty() {
+    return !hasProfile
+        && !erased
+        && changes.isEmpty()
+        && lastPurchaseAt == NEVER
+        && lastEventAt == NEVER
+        && pushTokenAt == NEVER
+        && viewed.isEmpty()
+        && lastFirstTouchAt == NEVER
+        && lastDecidedChangeAt == NEVER
+        && profileEmailConsent == null
+        && profilePushConsent == null
+        && !emailUnsubscribed
+        && !pushUnsubscribed
+        && journeys.isEmpty();
+  }
+
   /** Time of the newest cart change after the last purchase, or NEVER. */
   public long lastChangeAt() {
     long t = NEVER;
