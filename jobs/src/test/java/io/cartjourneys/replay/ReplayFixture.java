@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.io.replay.ReplayInput;
+import io.cartjourneys.io.replay.ReplayProgress;
 import io.cartjourneys.io.replay.ReplayRunner;
+import io.cartjourneys.metrics.InMemoryReporter;
 import io.cartjourneys.model.SourceKind;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +14,9 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
 
 /** Builds JSON Lines inputs in a temp directory, replays them, and reads the outputs back. */
 public final class ReplayFixture {
@@ -27,6 +31,8 @@ public final class ReplayFixture {
   /** Profile lines written after all others, whatever their time. */
   public final List<String> lateProfiles = new ArrayList<>();
   public Path out;
+  /** The metrics of the last run, read after it has finished. */
+  public InMemoryReporter metrics;
 
   /** A consenting profile in UTC with email {@code <id>@example.com} and the given phones. */
   public ReplayFixture profile(String id, String... phones) {
@@ -103,6 +109,10 @@ public final class ReplayFixture {
     Files.write(in.resolve("links.jsonl"), orderedLinks);
     Files.write(in.resolve("feedback.jsonl"), feedback);
     config.runtime.parallelism = parallelism;
+    String run = UUID.randomUUID().toString();
+    Configuration flink = new Configuration();
+    flink.setString("metrics.reporter.mem.factory.class", InMemoryReporter.Factory.class.getName());
+    flink.setString("metrics.reporter.mem.run", run);
     ReplayRunner.run(
         config,
         new ReplayInput()
@@ -110,7 +120,10 @@ public final class ReplayFixture {
             .with(SourceKind.LINKS, in.resolve("links.jsonl"))
             .with(SourceKind.EVENTS, in.resolve("events.jsonl"))
             .with(SourceKind.FEEDBACK, in.resolve("feedback.jsonl")),
-        out);
+        out,
+        ReplayProgress.NONE,
+        flink);
+    metrics = InMemoryReporter.forRun(run);
     return this;
   }
 
