@@ -149,9 +149,10 @@ public class JobConfig implements Serializable {
 
     @Doc(
         value =
-            "A web cookie or device id without any record for this long, in event time, forgets"
-                + " its owner and its state is removed; its next record is anonymous until the"
-                + " next login. Bounds the state of identifiers seen once and never again.",
+            "A web cookie or device id without any record for this long, in event time, loses"
+                + " its link to its owner and its state is removed; its next record is anonymous"
+                + " until the next login. Bounds the state of identifiers seen once and never"
+                + " again.",
         min = "1m")
     public Duration anonymousRetention = Duration.ofDays(90);
 

@@ -35,7 +35,7 @@ public final class AbandonmentDetection {
    * The identifier a cart change was made on: customer if authenticated, else device, else cookie.
    *
    * <p>NOTE: an anonymous cart change on a shared device or cookie restarts the inactivity period
-   * of whoever used it before, so a second person's cart change within that period cancels the
+   * of the person who used it before, so a second person's cart change within that period cancels the
    * first person's abandonment (it never gives one person's cart to another).
    */
   public static String identifierKey(Signal s) {

@@ -251,7 +251,7 @@ public final class RecordDecoder {
     return text;
   }
 
-  /** An optional scalar as text (numbers and booleans too); an object or array is dropped. */
+  /** Reads an optional scalar as text (numbers and booleans too); drops an object or array. */
   private static String optional(JsonNode n, String field, Repairs repairs) {
     JsonNode v = n.get(field);
     if (v == null || v.isNull()) {
@@ -298,7 +298,7 @@ public final class RecordDecoder {
     }
   }
 
-  /** A number or numeric text; null when missing. Range checks come later. */
+  /** Reads a price from a number or numeric text; null when missing. Range checks come later. */
   private static Double price(JsonNode v, Repairs repairs) {
     if (v == null || v.isNull()) {
       return null;
@@ -318,8 +318,8 @@ public final class RecordDecoder {
   }
 
   /**
-   * A whole number or its text, saturated to the int range; 1 when missing; 0 (which the checks
-   * reject) when it is not a whole number.
+   * Reads a quantity from a whole number or its text, saturated to the int range; 1 when missing; 0
+   * (which the checks reject) when it is not a whole number.
    */
   private static int quantity(JsonNode v) {
     if (v == null || v.isNull()) {
@@ -379,8 +379,8 @@ public final class RecordDecoder {
   }
 
   /**
-   * Enum-like values are echoed in dead letters to help whoever reads them, but only when they look
-   * like a symbol: anything else might be personal data and is described by its length.
+   * Enum-like values are echoed in dead letters to help the reader, but only when they look like a
+   * symbol: anything else might be personal data and is described by its length.
    */
   static String safe(String value) {
     if (value.length() <= 40 && value.matches("[A-Za-z0-9_\\-]+")) {
