@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.cep.CEP;
+import org.apache.flink.cep.EventComparator;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
@@ -74,7 +75,10 @@ public final class AbandonmentDetection {
             .uid("detect-cart-activity")
             .name("Detect: cart changes and purchases");
     SingleOutputStreamOperator<Signal> matched =
-        CEP.pattern(cartActivity.keyBy(AbandonmentDetection::identifierKey), pattern(inactivity))
+        CEP.pattern(
+                cartActivity.keyBy(AbandonmentDetection::identifierKey),
+                pattern(inactivity),
+                new TieOrder())
             .inEventTime()
             .sideOutputLateData(LATE)
             .process(new ToCandidate(inactivity.toMillis()))
@@ -101,6 +105,24 @@ public final class AbandonmentDetection {
             .uid("detect-late-candidates")
             .name("Detect: candidates for late cart changes");
     return matched.union(late);
+  }
+
+  /**
+   * Orders records with the same timestamp for CEP. Without it CEP keeps them in arrival order,
+   * and at parallelism above one a cart change and a purchase in the same millisecond reach it in
+   * either order, which decides whether the change matches.
+   */
+  static final class TieOrder implements EventComparator<Signal> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public int compare(Signal a, Signal b) {
+      int c = Integer.compare(a.rank(), b.rank());
+      if (c == 0) {
+        c = Long.compare(a.sequence, b.sequence);
+      }
+      return c != 0 ? c : String.valueOf(a.id).compareTo(String.valueOf(b.id));
+    }
   }
 
   /** Turns a late cart change into a candidate, counted like a CEP match. */
