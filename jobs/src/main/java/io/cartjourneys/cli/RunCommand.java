@@ -60,6 +60,7 @@ public class RunCommand implements Callable<Integer> {
       StreamExecutionEnvironment env, JobConfig config, Boundedness boundedness) {
     env.configure(JobEnvironment.checkpointSettings(config.runtime));
     env.setParallelism(config.runtime.parallelism);
+    env.setMaxParallelism(config.runtime.maxParallelism);
     DataStream<RawRecord> raw = KafkaIo.inputs(env, config, boundedness);
     JourneyTopology.buildTimed(config, raw, KafkaIo.sinks(config));
   }

@@ -287,6 +287,16 @@ public class JobConfig implements Serializable {
     @Doc(value = "Parallelism of the job's operators.", unit = "tasks", min = "1", max = "32768")
     public int parallelism = 1;
 
+    @Doc(
+        value =
+            "Key groups of the keyed state: the highest parallelism the job can scale to. A"
+                + " savepoint restores only into a job with the same value, so choose it once,"
+                + " before the first savepoint that matters.",
+        unit = "tasks",
+        min = "1",
+        max = "32768")
+    public int maxParallelism = 128;
+
     @Doc(value = "Interval between checkpoints.", min = "1s")
     public Duration checkpointInterval = Duration.ofSeconds(10);
 
@@ -329,6 +339,15 @@ public class JobConfig implements Serializable {
 
   /** Adds problems that a setting's documented range cannot express. */
   void checkValues(List<String> problems) {
+    if (runtime.parallelism > runtime.maxParallelism) {
+      problems.add(
+          "runtime.parallelism: "
+              + runtime.parallelism
+              + " is above runtime.max-parallelism "
+              + runtime.maxParallelism
+              + "; lower the parallelism, or raise max-parallelism for a job without savepoints"
+              + " to keep");
+    }
     String region = identity.defaultPhoneRegion;
     if (region != null
         && !region.isBlank()

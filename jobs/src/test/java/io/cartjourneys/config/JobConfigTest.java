@@ -82,6 +82,15 @@ class JobConfigTest {
   }
 
   @Test
+  void parallelismAboveMaxParallelismFails() throws Exception {
+    Path f = dir.resolve("wide.yaml");
+    Files.writeString(f, "runtime:\n  parallelism: 200\n");
+    assertThatThrownBy(() -> JobConfig.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("runtime.parallelism: 200 is above runtime.max-parallelism 128");
+  }
+
+  @Test
   void unknownKeyNamesTheClosestKnownKey() throws Exception {
     Path f = dir.resolve("bad.yaml");
     Files.writeString(f, "journey:\n  inactivty: 45m\n");

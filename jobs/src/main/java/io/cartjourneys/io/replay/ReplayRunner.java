@@ -87,6 +87,7 @@ public final class ReplayRunner {
     conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
     env.setParallelism(config.runtime.parallelism);
+    env.setMaxParallelism(config.runtime.maxParallelism);
     DataStream<RawRecord> raw =
         env.fromSource(
                 RecordSource.of(input, total), WatermarkStrategy.noWatermarks(), "Replay input")

@@ -75,6 +75,7 @@ public final class ReplaySavepoint {
     // every task to run needs the cluster's view of the job.
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
     env.setParallelism(config.runtime.parallelism);
+    env.setMaxParallelism(config.runtime.maxParallelism);
 
     String gateId = UUID.randomUUID().toString();
     CompletableFuture<Void> allEmitted = EndOfInputGate.register(gateId);
