@@ -20,9 +20,11 @@ import io.cartjourneys.io.replay.ReplaySinks;
 import io.cartjourneys.model.RawRecord;
 import io.cartjourneys.model.SourceKind;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -80,6 +82,12 @@ class TaskManagerFailureITCase {
   void everyCommandOnceAcrossCrashAndUpgrade() throws Exception {
     List<InputRecord> inputs = new ArrayList<>(StoryInputs.load(StoryInputs.ANANYA));
     inputs.addAll(Crowd.generate(7, PEOPLE));
+    // The crowd's bad records are events; these cover the other input topics.
+    Instant badAt = inputs.get(0).timestamp();
+    for (SourceKind source : List.of(SourceKind.PROFILES, SourceKind.LINKS, SourceKind.FEEDBACK)) {
+      inputs.add(
+          new InputRecord(source, null, badAt, "{\"truncated\":".getBytes(StandardCharsets.UTF_8)));
+    }
     // Record time, then the replay's tie order; each partition is then in time order.
     inputs.sort(
         Comparator.comparing(InputRecord::timestamp).thenComparing(r -> r.source().ordinal()));
@@ -154,6 +162,10 @@ class TaskManagerFailureITCase {
     assertThat(seen.commands.values()).as("copies of each command id").containsOnly(1);
     assertThat(seen.commandIds()).containsExactlyElementsOf(expected.commandIds);
     assertThat(seen.deadLetters).containsExactlyElementsOf(expected.deadLetters);
+    assertThat(seen.deadLetters)
+        .as("a bad record on every input topic")
+        .contains("profiles invalid-json", "links invalid-json", "feedback invalid-json")
+        .anyMatch(letter -> letter.startsWith("events "));
   }
 
   /** Commands and dead letters read so far. */
