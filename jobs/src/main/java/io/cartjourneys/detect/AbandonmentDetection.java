@@ -1,5 +1,6 @@
 package io.cartjourneys.detect;
 
+import io.cartjourneys.identity.EventTimeOrdered;
 import io.cartjourneys.metrics.JobMetric;
 import io.cartjourneys.metrics.StageMetrics;
 import io.cartjourneys.model.Signal;
@@ -110,18 +111,16 @@ public final class AbandonmentDetection {
   /**
    * Orders records with the same timestamp for CEP. Without it CEP keeps them in arrival order,
    * and at parallelism above one a cart change and a purchase in the same millisecond reach it in
-   * either order, which decides whether the change matches.
+   * either order, which decides whether the change matches. Ties go by kind and then record id,
+   * as in the identity stages, so that the input's arrival order within the watermark lag does
+   * not decide either.
    */
   static final class TieOrder implements EventComparator<Signal> {
     private static final long serialVersionUID = 1L;
 
     @Override
     public int compare(Signal a, Signal b) {
-      int c = Integer.compare(a.rank(), b.rank());
-      if (c == 0) {
-        c = Long.compare(a.sequence, b.sequence);
-      }
-      return c != 0 ? c : String.valueOf(a.id).compareTo(String.valueOf(b.id));
+      return EventTimeOrdered.ORDER.compare(a, b);
     }
   }
 

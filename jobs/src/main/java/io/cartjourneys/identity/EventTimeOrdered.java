@@ -16,7 +16,9 @@ import org.apache.flink.util.Collector;
  * A keyed function that sees each key's records in event-time order. Parallel upstream tasks
  * interleave records arbitrarily, so each record waits in state until the watermark passes its
  * time; records of one instant then apply in the order profiles, links, events, feedback,
- * candidates, then by arrival sequence. A record already behind the watermark applies at once.
+ * candidates, then by record id, and by arrival sequence only when the ids are equal too. Ordering
+ * by id rather than arrival makes the result the same whatever order the records arrived in within
+ * the watermark lag. A record already behind the watermark applies at once.
  * Keys starting with {@link #PASS} touch no state and are forwarded unordered.
  */
 public abstract class EventTimeOrdered<O> extends KeyedProcessFunction<String, Signal, O> {
@@ -25,10 +27,10 @@ public abstract class EventTimeOrdered<O> extends KeyedProcessFunction<String, S
   /** Key prefix for records a stage forwards without looking at them. */
   public static final String PASS = "~";
 
-  static final Comparator<Signal> ORDER =
+  public static final Comparator<Signal> ORDER =
       Comparator.comparingInt(Signal::rank)
-          .thenComparingLong(s -> s.sequence)
-          .thenComparing(s -> s.id == null ? "" : s.id);
+          .thenComparing((Signal s) -> s.id == null ? "" : s.id)
+          .thenComparingLong(s -> s.sequence);
 
   private transient MapState<Long, List<Signal>> pending;
 

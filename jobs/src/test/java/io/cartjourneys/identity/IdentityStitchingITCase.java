@@ -65,11 +65,13 @@ class IdentityStitchingITCase {
     f.event("s3", "LOGIN", at(0), "MOBILE_APP", null, "d-share", "k-share-b", true, null);
     f.event("s4", "ADD_TO_CART", at(10), "MOBILE_APP", null, "d-share", null, false, "SKU-SB");
 
-    // One login replayed on many cookies: only the first 100 cookies join the customer.
+    // One login replayed on many cookies, 100 ms apart: only the first 100 cookies join the
+    // customer.
     f.profile("k-many");
+    Instant replayed = Instant.parse(DAY + "08:00:00Z");
     for (int i = 0; i < 10_000; i++) {
-      f.event("mc-" + i, "LOGIN", DAY + "08:00:00Z", "WEB", "c-many-" + i, null, "k-many", true,
-          null);
+      f.event("mc-" + i, "LOGIN", replayed.plusMillis(100L * i).toString(), "WEB", "c-many-" + i,
+          null, "k-many", true, null);
     }
     f.event("mc-cart-1", "ADD_TO_CART", at(0), "WEB", "c-many-50", null, null, false, "SKU-IN");
     f.event("mc-cart-2", "ADD_TO_CART", at(1), "WEB", "c-many-5000", null, null, false, "SKU-OUT");
