@@ -3,6 +3,7 @@ package io.cartjourneys.decide;
 import io.cartjourneys.avro.Decision;
 import io.cartjourneys.avro.Outcome;
 import io.cartjourneys.config.JobConfig;
+import io.cartjourneys.identity.EventTimeOrdered;
 import io.cartjourneys.metrics.JobMetric;
 import io.cartjourneys.metrics.LabelledCounter;
 import io.cartjourneys.metrics.StageMetrics;
@@ -17,6 +18,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -45,10 +47,8 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
   private static final long serialVersionUID = 1L;
   public static final OutputTag<Decision> DECISIONS = new OutputTag<>("decide-decisions") {};
 
-  private static final Comparator<Signal> ORDER =
-      Comparator.comparingInt(Signal::rank)
-          .thenComparingLong(s -> s.sequence)
-          .thenComparing(s -> s.id == null ? "" : s.id);
+  /** Records of one instant: by kind, then id, so that arrival order does not matter. */
+  private static final Comparator<Signal> ORDER = EventTimeOrdered.ORDER;
 
   private final JobConfig.Journey policy;
   private final ZoneId defaultZone;
@@ -206,10 +206,17 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
     if (s.deleted) {
       // Erasure: forget everything but the fact, so that nothing is sent afterwards. The audit
       // record is dated when the erasure applies, which is later than its own time if it was late.
+      // Records that wait for the watermark are dropped too, and their timers find nothing.
       PersonState erased = new PersonState();
       erased.erased = true;
       erased.profileUpdatedAt = s.time;
       copyInto(erased, p);
+      try {
+        pending.clear();
+      } catch (Exception e) {
+        throw new IllegalStateException(
+            "Failed to clear the pending records of an erased person", e);
+      }
       out.collect(JourneyEvent.of(JourneyEvent.Type.ERASED, customer, s.time));
       ctx.output(
           DECISIONS,
@@ -307,7 +314,14 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
         }
       }
       case "TOKEN_INVALID" -> {
-        p.contact.pushToken = null;
+        // The token that failed is dropped, and an older one from another device may take over.
+        String invalid = p.contact.pushToken;
+        for (PersonState.TokenSource t : tokenSources(p)) {
+          if (invalid != null && invalid.equals(t.token)) {
+            t.token = null;
+          }
+        }
+        currentToken(p);
       }
       default -> {}
     }
@@ -330,18 +344,23 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
     if (p.erased) {
       return;
     }
+    if (s.isRelease()) {
+      // A cookie or device left this person: push tokens given on it are no longer theirs.
+      String before = p.contact.pushToken;
+      endTokens(p, s);
+      if (!Objects.equals(before, p.contact.pushToken)) {
+        facts(p, customer, s.time, out);
+      }
+      return;
+    }
     if (s.time > p.lastEventAt) {
       p.lastEventAt = s.time;
       p.lastEventChannel = s.channel;
     }
-    if (s.authenticated
-        && s.pushToken != null
-        && customer.equals(s.customerId)
-        && s.time >= p.pushTokenAt) {
-      boolean changed = !s.pushToken.equals(p.contact.pushToken);
-      p.pushTokenAt = s.time;
-      p.contact.pushToken = s.pushToken;
-      if (changed) {
+    if (s.authenticated && s.pushToken != null && customer.equals(s.customerId)) {
+      String before = p.contact.pushToken;
+      giveToken(p, s);
+      if (!Objects.equals(before, p.contact.pushToken)) {
         facts(p, customer, s.time, out);
       }
     }
@@ -373,6 +392,99 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
         out.collect(e);
       }
       default -> {}
+    }
+  }
+
+  // ------------------------------------------------------------------ push tokens
+
+  /**
+   * Returns the person's token sources. State written before tokens were kept per identifier has
+   * only the current token, which becomes a source without an identifier.
+   */
+  private static List<PersonState.TokenSource> tokenSources(PersonState p) {
+    if (p.pushTokens == null) {
+      p.pushTokens = new ArrayList<>();
+    }
+    if (p.pushTokens.isEmpty() && p.contact.pushToken != null) {
+      p.pushTokens.add(new PersonState.TokenSource("", p.contact.pushToken, p.pushTokenAt));
+    }
+    return p.pushTokens;
+  }
+
+  private static String tokenIdentifier(Signal s) {
+    if (s.deviceId != null) {
+      return "d:" + s.deviceId;
+    }
+    return s.anonymousId != null ? "a:" + s.anonymousId : "";
+  }
+
+  /** Records the token an authenticated event of the person carries, unless newer news exists. */
+  private static void giveToken(PersonState p, Signal s) {
+    List<PersonState.TokenSource> sources = tokenSources(p);
+    String identifier = tokenIdentifier(s);
+    PersonState.TokenSource source = null;
+    for (PersonState.TokenSource t : sources) {
+      if (t.identifier.equals(identifier)) {
+        source = t;
+      }
+    }
+    if (source == null) {
+      sources.add(new PersonState.TokenSource(identifier, s.pushToken, s.time));
+    } else if (s.time >= source.at) {
+      source.token = s.pushToken;
+      source.at = s.time;
+    }
+    currentToken(p);
+  }
+
+  /** Ends the tokens given on the identifiers of a release notice, from its time on. */
+  private static void endTokens(PersonState p, Signal release) {
+    List<PersonState.TokenSource> sources = tokenSources(p);
+    List<String> identifiers = new ArrayList<>();
+    if (release.deviceId != null) {
+      identifiers.add("d:" + release.deviceId);
+    }
+    if (release.anonymousId != null) {
+      identifiers.add("a:" + release.anonymousId);
+    }
+    for (String identifier : identifiers) {
+      PersonState.TokenSource source = null;
+      for (PersonState.TokenSource t : sources) {
+        if (t.identifier.equals(identifier)) {
+          source = t;
+        }
+      }
+      if (source == null) {
+        sources.add(new PersonState.TokenSource(identifier, null, release.time));
+      } else if (release.time >= source.at) {
+        source.token = null;
+        source.at = release.time;
+      }
+    }
+    currentToken(p);
+  }
+
+  /**
+   * Sets the person's push token to the newest live one (ties by identifier) and keeps the newest
+   * {@link PersonState#MAX_TOKEN_SOURCES} sources.
+   */
+  private static void currentToken(PersonState p) {
+    List<PersonState.TokenSource> sources = p.pushTokens;
+    sources.sort(
+        Comparator.comparingLong((PersonState.TokenSource t) -> t.at)
+            .reversed()
+            .thenComparing(t -> t.identifier));
+    while (sources.size() > PersonState.MAX_TOKEN_SOURCES) {
+      sources.remove(sources.size() - 1);
+    }
+    p.contact.pushToken = null;
+    p.pushTokenAt = PersonState.NEVER;
+    for (PersonState.TokenSource t : sources) {
+      if (t.token != null) {
+        p.contact.pushToken = t.token;
+        p.pushTokenAt = t.at;
+        break;
+      }
     }
   }
 
@@ -428,6 +540,11 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
       Collector<JourneyEvent> out) {
     long decidedAt = now;
     long changeAt = c.lastChangeAt;
+    if (p.erased) {
+      // Counted, but no decision record: nothing may name an erased customer afterwards.
+      suppressed.inc("erased");
+      return;
+    }
     if (p.lastChangeAt() > changeAt) {
       return; // a later change on another identifier restarted the inactivity period
     }
@@ -440,10 +557,6 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
             .fact("candidate", c.id);
     if (c.resolvedAt > 0) {
       audit.time("identity_resolved_at", c.resolvedAt);
-    }
-    if (p.erased) {
-      suppress(audit.reason("erased"), ctx);
-      return;
     }
     if (p.lastPurchaseAt >= changeAt) {
       suppress(audit.reason("purchased").time("purchased_at", p.lastPurchaseAt), ctx);
@@ -597,6 +710,7 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
     to.lastEventAt = from.lastEventAt;
     to.lastEventChannel = from.lastEventChannel;
     to.pushTokenAt = from.pushTokenAt;
+    to.pushTokens = from.pushTokens;
     to.viewed = from.viewed;
     to.viewedAt = from.viewedAt;
     to.lastFirstTouchAt = from.lastFirstTouchAt;

@@ -47,6 +47,13 @@ public class PersonState {
   public long lastEventAt = NEVER;
   public String lastEventChannel;
   public long pushTokenAt = NEVER;
+
+  /**
+   * Push tokens by the cookie or device they were given on, newest first, at most {@link
+   * #MAX_TOKEN_SOURCES}. An entry without a token marks an identifier that left the person at its
+   * time, so that an older token from it arriving late is not taken up again.
+   */
+  public List<TokenSource> pushTokens = new ArrayList<>();
   public List<CartItem> viewed = new ArrayList<>();
   public List<Long> viewedAt = new ArrayList<>();
 
@@ -118,6 +125,29 @@ public class PersonState {
       }
     }
     return null;
+  }
+
+  /** Cookies and devices whose push tokens are remembered per person, the oldest going first. */
+  public static final int MAX_TOKEN_SOURCES = 20;
+
+  /** The push token last given on one identifier by an authenticated event of the person. */
+  public static class TokenSource {
+    /** {@code d:} and a device id, {@code a:} and a cookie, or empty when the event had neither. */
+    public String identifier;
+
+    /** Null once the identifier left the person or the token was reported invalid. */
+    public String token;
+
+    /** Time of the event that gave the token, or that ended it, epoch ms. */
+    public long at;
+
+    public TokenSource() {}
+
+    public TokenSource(String identifier, String token, long at) {
+      this.identifier = identifier;
+      this.token = token;
+      this.at = at;
+    }
   }
 
   /** One item line of one cart event. */

@@ -8,12 +8,18 @@ import io.cartjourneys.metrics.StageMetrics;
 import io.cartjourneys.model.Audit;
 import io.cartjourneys.model.Signal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -22,6 +28,11 @@ import org.apache.flink.util.OutputTag;
  * cookie and device stages. A shared kiosk or a bot replaying one login on thousands of cookies
  * would otherwise pull them all into one person. An identifier over the limit is removed from the
  * record, with an audit record, so that it links nothing; the rest of the record still counts.
+ *
+ * <p>The devices and cookies kept here are also the customer's side of the identity graph: when
+ * the customer's profile is erased, this stage sends an erasure copy of the profile to each of
+ * them, so that the cookie and device stages clear their pointers at the customer, and from then
+ * on it removes both kinds of identifier from the customer's records.
  */
 public class LinkLimits extends EventTimeOrdered<Signal> {
   private static final long serialVersionUID = 1L;
@@ -32,8 +43,11 @@ public class LinkLimits extends EventTimeOrdered<Signal> {
   private final long windowMillis;
   private transient MapState<String, Long> devices;
   private transient MapState<String, Long> cookies;
+  /** True once the customer's profile was erased. */
+  private transient ValueState<Boolean> erased;
   private static final String OVER_LIMIT = "per-person-limit";
   private transient LabelledCounter rejected;
+  private transient Counter erasedLinks;
 
   public LinkLimits(int maxDevices, int maxCookies, Duration window) {
     this.maxDevices = maxDevices;
@@ -41,8 +55,14 @@ public class LinkLimits extends EventTimeOrdered<Signal> {
     this.windowMillis = window.toMillis();
   }
 
-  /** Records that would create a link are keyed by their customer; the rest pass through. */
+  /**
+   * Records that would create a link, and erasing profiles, are keyed by their customer. The rest
+   * pass through.
+   */
   public static String key(Signal s) {
+    if (s.kind == Signal.Kind.PROFILE && s.deleted && s.contactKey == null) {
+      return "c:" + s.customerId;
+    }
     boolean linking = s.kind == Signal.Kind.EVENT || s.kind == Signal.Kind.LINK;
     if (linking
         && s.authenticated
@@ -59,8 +79,10 @@ public class LinkLimits extends EventTimeOrdered<Signal> {
     super.open(context);
     devices = getRuntimeContext().getMapState(new MapStateDescriptor<>("devices", Types.STRING, Types.LONG));
     cookies = getRuntimeContext().getMapState(new MapStateDescriptor<>("cookies", Types.STRING, Types.LONG));
-    rejected =
-        StageMetrics.of(getRuntimeContext()).labelled(JobMetric.LINKS_REJECTED).register(OVER_LIMIT);
+    erased = getRuntimeContext().getState(new ValueStateDescriptor<>("erased", Boolean.class));
+    StageMetrics metrics = StageMetrics.of(getRuntimeContext());
+    rejected = metrics.labelled(JobMetric.LINKS_REJECTED).register(OVER_LIMIT);
+    erasedLinks = metrics.counter(JobMetric.LINKS_ERASED);
   }
 
   @Override
@@ -70,6 +92,21 @@ public class LinkLimits extends EventTimeOrdered<Signal> {
 
   @Override
   protected void handle(Signal s, Context ctx, Collector<Signal> out) throws Exception {
+    if (s.kind == Signal.Kind.PROFILE) {
+      erase(s, out);
+      out.collect(s);
+      return;
+    }
+    if (Boolean.TRUE.equals(erased.value())) {
+      // An erased customer links nothing again, and the decide stage drops the record itself.
+      if (s.deviceId != null || s.anonymousId != null) {
+        erasedLinks.inc();
+      }
+      s.deviceId = null;
+      s.anonymousId = null;
+      out.collect(s);
+      return;
+    }
     if (s.deviceId != null && !admit(devices, s.deviceId, s.time, maxDevices)) {
       reject(s, "device_id", ctx);
       s.deviceId = null;
@@ -79,6 +116,40 @@ public class LinkLimits extends EventTimeOrdered<Signal> {
       s.anonymousId = null;
     }
     out.collect(s);
+  }
+
+  /**
+   * Sends an erasure copy of the profile to every device and cookie of the customer and forgets
+   * them. NOTE: a device or cookie not seen authenticated within the limit window may already be
+   * forgotten here while its pointer at the customer lives on. The decide stage then drops what
+   * reaches the erased customer through it.
+   */
+  private void erase(Signal profile, Collector<Signal> out) throws Exception {
+    if (Boolean.TRUE.equals(erased.value())) {
+      return;
+    }
+    erased.update(true);
+    for (String device : sorted(devices)) {
+      Signal copy = profile.copy();
+      copy.deviceId = device;
+      out.collect(copy);
+    }
+    for (String cookie : sorted(cookies)) {
+      Signal copy = profile.copy();
+      copy.anonymousId = cookie;
+      out.collect(copy);
+    }
+    devices.clear();
+    cookies.clear();
+  }
+
+  private static List<String> sorted(MapState<String, Long> seen) throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (String id : seen.keys()) {
+      ids.add(id);
+    }
+    Collections.sort(ids);
+    return ids;
   }
 
   /** Records the identifier as the customer's unless that would exceed the limit. */

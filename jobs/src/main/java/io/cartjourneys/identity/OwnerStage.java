@@ -10,11 +10,15 @@ import io.cartjourneys.model.Audit;
 import io.cartjourneys.model.Signal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -29,14 +33,28 @@ import org.apache.flink.util.OutputTag;
  * are held, in arrival order, and released with the time of the link that resolved them.
  *
  * <p>Links come only from authenticated records. An owner moves when the identifier authenticates
- * as someone else, from then on; LOGOUT ends the association. Records pass through in both stages
- * so that each stage sees every link it needs.
+ * as someone else, from then on, and LOGOUT ends the association. A link older than the current
+ * owner's latest link (a late mobile batch, say) does not move it back. A record that arrives late,
+ * or a candidate for a cart change made before the identifier moved, goes to whoever owned the
+ * identifier at that time (see {@link OwnerHistory}). When a cookie or device leaves a customer,
+ * the stage sends that customer an {@link Signal#IDENTIFIER_RELEASED} notice, so that the decide
+ * stage stops using push tokens given on it. Records pass through in both stages so that each
+ * stage sees every link it needs.
+ *
+ * <p>At the contact level an email or phone belongs to the first customer whose CRM profile lists
+ * it. Another profile that lists it, or an authenticated record of another customer that names it,
+ * is rejected with an audit record, so two customers never merge. Rejected profiles wait as
+ * claimants, and the earliest takes over when the owner's profile stops listing the address or is
+ * erased.
+ *
+ * <p>Erasure reaches this stage as copies of the erasing profile, one per identifier of the
+ * customer. Each clears a pointer at the erased customer.
  *
  * <p>State per identifier is bounded in size (the buffer limit) and in time. An event-time timer
  * drops held records once they are older than the buffer TTL. At the cookie and device levels
- * another timer clears the owner of an identifier without a record for the retention period, so
- * that the state of identifiers seen once and never again goes away. Emails and phones keep their
- * owner for as long as the CRM lists them.
+ * another timer clears the owner and its history of an identifier without a record for the
+ * retention period, so that the state of identifiers seen once and never again goes away. Emails
+ * and phones keep their owner for as long as the CRM lists them.
  */
 public class OwnerStage extends EventTimeOrdered<Signal> implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
@@ -51,15 +69,30 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
   }
 
   private static final String UNAUTHENTICATED = "unauthenticated-link";
+  static final String OWNED_BY_ANOTHER = "owned-by-another-customer";
+  static final String MOVED_TO_CUSTOMER = "authenticated-as-another-customer";
+  static final String MOVED_TO_DEVICE = "linked-to-device";
+  static final String HANDED_OVER = "previous-owner-unlisted";
   private static final String OVERFLOW = "overflow";
   private static final String EXPIRED = "expired";
+  private static final String OWNER_UNKNOWN = "owner-unknown";
+  private static final String OWNER_ERASED = "owner-erased";
+
+  /**
+   * Customers remembered per email or phone as waiting claimants. A value listed by more profiles
+   * than this (a shared family or office address) forgets the later ones. Their claims are still
+   * rejected and audited, and they claim again with their next profile update.
+   */
+  static final int MAX_CLAIMANTS = 100;
 
   private final Level level;
   private final int bufferLimit;
   private final long bufferTtlMillis;
   private final long retentionMillis;
 
-  private transient ValueState<String> owner;
+  private transient OwnerHistory history;
+  /** Contact level: customers whose profiles list the value too, with the time of their claim. */
+  private transient MapState<String, Long> claimants;
   private transient ListState<Signal> held;
   private transient ValueState<Integer> heldCount;
   /** Largest order time of a record of this identifier while it had an owner, epoch ms. */
@@ -68,6 +101,8 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
   private transient ValueState<Long> forgetAt;
   private transient Counter linksMade;
   private transient LabelledCounter linksRejected;
+  private transient LabelledCounter linksMoved;
+  private transient Counter linksErased;
   private transient Counter recordsHeld;
   private transient Counter released;
   private transient LabelledCounter heldDropped;
@@ -94,8 +129,12 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
         return s.contactKey;
       }
       boolean linking = s.kind == Signal.Kind.EVENT || s.kind == Signal.Kind.LINK;
-      // Purchases are looked up by email or phone too: they only stop messages.
-      if (linking && (s.authenticated || s.isPurchase()) && s.customerId == null) {
+      // Purchases are looked up by email or phone too: they only stop messages. Authenticated
+      // records that name their customer come here to be checked against the address's owner.
+      boolean lookUp = s.customerId == null && (s.authenticated || s.isPurchase());
+      boolean check = s.customerId != null && s.authenticated && !s.isEvent("LOGOUT");
+      if (linking && (lookUp || check)) {
+        // NOTE: a record with both an email and a phone is looked up or checked by its email only.
         if (s.email != null) {
           return "e:" + s.email;
         }
@@ -104,6 +143,15 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
         }
       }
       return PASS + (s.resolvedCustomer != null ? s.resolvedCustomer : s.id);
+    }
+    if (s.isErasureCopy()) {
+      if (level == Level.COOKIE && s.anonymousId != null) {
+        return "a:" + s.anonymousId;
+      }
+      if (level == Level.DEVICE && s.deviceId != null) {
+        return "d:" + s.deviceId;
+      }
+      return PASS + s.id;
     }
     if (s.kind == Signal.Kind.EVENT || s.kind == Signal.Kind.LINK || s.kind == Signal.Kind.CANDIDATE) {
       if (level == Level.COOKIE && s.anonymousId != null) {
@@ -135,17 +183,32 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
   @Override
   public void open(OpenContext context) throws Exception {
     super.open(context);
-    owner = getRuntimeContext().getState(ownerDescriptor());
+    history = new OwnerHistory(getRuntimeContext(), level != Level.CONTACT, bufferTtlMillis);
+    claimants =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>("claimants", Types.STRING, Types.LONG));
     held = getRuntimeContext().getListState(new ListStateDescriptor<>("held", Signal.class));
     heldCount = getRuntimeContext().getState(heldCountDescriptor());
     lastSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("last-seen", Long.class));
     forgetAt = getRuntimeContext().getState(new ValueStateDescriptor<>("forget-at", Long.class));
     StageMetrics metrics = StageMetrics.of(getRuntimeContext());
     linksMade = metrics.counter(JobMetric.LINKS_MADE);
-    linksRejected = metrics.labelled(JobMetric.LINKS_REJECTED).register(UNAUTHENTICATED);
+    linksRejected = metrics.labelled(JobMetric.LINKS_REJECTED);
+    linksMoved = metrics.labelled(JobMetric.LINKS_MOVED);
+    if (level == Level.CONTACT) {
+      linksRejected.register(OWNED_BY_ANOTHER);
+      linksMoved.register(HANDED_OVER);
+    } else {
+      linksRejected.register(UNAUTHENTICATED);
+      linksMoved.register(MOVED_TO_CUSTOMER, MOVED_TO_DEVICE);
+    }
+    linksErased = metrics.counter(JobMetric.LINKS_ERASED);
     recordsHeld = metrics.counter(JobMetric.RECORDS_HELD);
     released = metrics.counter(JobMetric.RECORDS_RELEASED);
-    heldDropped = metrics.labelled(JobMetric.HELD_RECORDS_DROPPED).register(OVERFLOW, EXPIRED);
+    heldDropped =
+        metrics
+            .labelled(JobMetric.HELD_RECORDS_DROPPED)
+            .register(OVERFLOW, EXPIRED, OWNER_UNKNOWN, OWNER_ERASED);
     metrics.gauge(JobMetric.HELD_RECORDS, heldRecords::value);
     if (retainsOwner()) {
       ownersForgotten = metrics.counter(JobMetric.OWNERS_FORGOTTEN);
@@ -173,6 +236,10 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
       handleContact(s, ctx, out);
       return;
     }
+    if (s.isErasureCopy()) {
+      erase(s);
+      return;
+    }
     handleIdentifier(s, ctx, out);
     trackOwner(s, ctx);
   }
@@ -196,9 +263,15 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
       return;
     }
     if (s.isEvent("LOGOUT")) {
-      // LOGOUT never links; from its time on the identifier has no owner.
-      String current = owner.value();
-      owner.clear();
+      // LOGOUT never links. From its time on the identifier has no owner. A LOGOUT older than the
+      // link that set the current owner ends nothing.
+      String current = history.current();
+      if (!history.isBefore(s.time)) {
+        history.change(null, s.time);
+        if (current != null && current.startsWith("c:")) {
+          out.collect(releaseNotice(s, current.substring(2), ctx));
+        }
+      }
       if (s.resolvedCustomer == null && current != null) {
         resolveWith(s, current);
       }
@@ -206,10 +279,24 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
       return;
     }
     if (linkTo != null) {
-      String previous = owner.value();
-      owner.update(linkTo);
-      if (!linkTo.equals(previous)) {
+      String previous = history.current();
+      if (!linkTo.equals(previous) && history.isBefore(s.time)) {
+        // A late record of an earlier owner: it keeps its own customer but moves nothing.
+        if (s.kind == Signal.Kind.LINK) {
+          resolveWith(s, linkTo);
+        }
+        out.collect(s);
+        return;
+      }
+      if (linkTo.equals(previous)) {
+        history.confirm(s.time);
+      } else {
+        history.change(linkTo, s.time);
         linksMade.inc();
+        if (previous != null && previous.startsWith("c:")) {
+          moved(s, previous.substring(2), linkTo, ctx);
+          out.collect(releaseNotice(s, previous.substring(2), ctx));
+        }
         release(linkTo, s.orderTime(), out);
       }
       if (s.kind == Signal.Kind.LINK) {
@@ -223,16 +310,36 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
       out.collect(s);
       return;
     }
-    String current = owner.value();
-    if (current != null) {
-      resolveWith(s, current);
-      out.collect(s);
+    OwnerHistory.Lookup found = history.ownerAt(lookupTime(s));
+    if (found.isUnknown()) {
+      heldDropped.inc(OWNER_UNKNOWN); // later than the identifier's remembered owners
       return;
     }
-    if (s.kind == Signal.Kind.LINK) {
-      return; // a link with nothing to resolve at this stage
+    if (found.owner() == null) {
+      if (s.kind != Signal.Kind.LINK) { // a link with nothing to resolve stops here
+        hold(s, ctx);
+      }
+      return;
     }
-    hold(s, ctx);
+    if (found.owner().equals(OwnerHistory.ERASED)) {
+      heldDropped.inc(OWNER_ERASED);
+      return;
+    }
+    if (found.linkedAt() > 0 && s.time < found.linkedAt() - bufferTtlMillis) {
+      heldDropped.inc(EXPIRED); // held until that owner came, it would have expired
+      return;
+    }
+    resolveWith(s, found.owner());
+    out.collect(s);
+  }
+
+  /**
+   * The time whose owner a record belongs to: the cart change for an abandonment candidate, the
+   * record's own time otherwise, or the time it was linked if it waited for an owner upstream.
+   */
+  private static long lookupTime(Signal s) {
+    long own = s.kind == Signal.Kind.CANDIDATE ? s.lastChangeAt : s.time;
+    return Math.max(own, s.resolvedAt);
   }
 
   /**
@@ -242,26 +349,170 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
    */
   private void handleContact(Signal s, Context ctx, Collector<Signal> out) throws Exception {
     if (s.contactKey != null) {
-      if (s.deleted) {
-        owner.clear();
-        return;
-      }
-      String target = "c:" + s.customerId;
-      String previous = owner.value();
-      owner.update(target);
-      if (!target.equals(previous)) {
-        linksMade.inc();
-        release(target, s.orderTime(), out);
+      if (s.unlisted || s.deleted) {
+        unlist(s, ctx, out);
+      } else {
+        claim(s, ctx, out);
       }
       return;
     }
-    String current = owner.value();
+    String current = history.current();
+    if (s.customerId != null) {
+      // An authenticated record of its own customer: the address must not belong to another.
+      if (current != null && !current.equals("c:" + s.customerId)) {
+        String field = ctx.getCurrentKey().startsWith("e:") ? "email" : "phone";
+        rejectOwned(s, field, current.substring(2), ctx);
+        if (field.equals("email")) {
+          s.email = null;
+        } else {
+          s.phone = null;
+        }
+      }
+      out.collect(s);
+      return;
+    }
     if (current != null) {
       resolveWith(s, current);
       out.collect(s);
       return;
     }
     hold(s, ctx);
+  }
+
+  /** A profile lists this email or phone: it becomes the customer's unless another owns it. */
+  private void claim(Signal s, Context ctx, Collector<Signal> out) throws Exception {
+    String target = "c:" + s.customerId;
+    String current = history.current();
+    if (current == null) {
+      history.change(target, s.time);
+      linksMade.inc();
+      release(target, s.orderTime(), out);
+      return;
+    }
+    if (current.equals(target)) {
+      return;
+    }
+    if (!claimants.contains(s.customerId) && countClaimants() < MAX_CLAIMANTS) {
+      claimants.put(s.customerId, s.time);
+    }
+    rejectOwned(s, ctx.getCurrentKey().startsWith("e:") ? "email" : "phone", current.substring(2),
+        ctx);
+  }
+
+  /**
+   * A profile stopped listing this email or phone, or was erased: the customer's claim ends, and
+   * the earliest waiting claimant (ties by customer id) takes the address over.
+   */
+  private void unlist(Signal s, Context ctx, Collector<Signal> out) throws Exception {
+    claimants.remove(s.customerId);
+    if (!("c:" + s.customerId).equals(history.current())) {
+      return;
+    }
+    history.change(null, s.time);
+    if (s.deleted) {
+      linksErased.inc();
+    }
+    String next = null;
+    long nextAt = Long.MAX_VALUE;
+    for (Map.Entry<String, Long> e : claimants.entries()) {
+      boolean earlier = e.getValue() < nextAt;
+      boolean tie = next != null && e.getValue() == nextAt && e.getKey().compareTo(next) < 0;
+      if (earlier || tie) {
+        next = e.getKey();
+        nextAt = e.getValue();
+      }
+    }
+    if (next == null) {
+      return;
+    }
+    claimants.remove(next);
+    history.change("c:" + next, s.time);
+    linksMade.inc();
+    linksMoved.inc(HANDED_OVER);
+    // The previous owner is not named: it may be an erased customer.
+    ctx.output(
+        AUDIT,
+        Audit.of(next, s.time, Outcome.LINK_MOVED)
+            .reason(HANDED_OVER)
+            .fact("identifier_kind", ctx.getCurrentKey().startsWith("e:") ? "email" : "phone")
+            .time("claimed_at", nextAt)
+            .fact("stage", level)
+            .build());
+  }
+
+  private int countClaimants() throws Exception {
+    int n = 0;
+    for (String ignored : claimants.keys()) {
+      n++;
+    }
+    return n;
+  }
+
+  private void rejectOwned(Signal s, String field, String ownerId, Context ctx) {
+    linksRejected.inc(OWNED_BY_ANOTHER);
+    ctx.output(
+        AUDIT,
+        Audit.of(s.customerId, s.time, Outcome.REJECTED_LINK)
+            .reason(OWNED_BY_ANOTHER)
+            .fact("identifier_kind", field)
+            .fact("owner_customer_id", ownerId)
+            .fact("record_kind", s.kind)
+            .fact("record_id", s.id)
+            .fact("stage", level)
+            .build());
+  }
+
+  /**
+   * An erasure copy: the identifier stops pointing at the erased customer, and its earlier owners
+   * keep no trace of them. The limits stage removes the erased customer's identifiers from later
+   * records, so a late link of that customer cannot set the pointer again.
+   */
+  private void erase(Signal s) throws Exception {
+    if (history.erase("c:" + s.customerId, s.time)) {
+      linksErased.inc();
+    }
+  }
+
+  /** Audits a cookie or device taken from a customer by a newer link. */
+  private void moved(Signal s, String previousCustomer, String linkTo, Context ctx) {
+    boolean toCustomer = linkTo.startsWith("c:");
+    String reason = toCustomer ? MOVED_TO_CUSTOMER : MOVED_TO_DEVICE;
+    linksMoved.inc(reason);
+    ctx.output(
+        AUDIT,
+        Audit.of(toCustomer ? linkTo.substring(2) : null, s.time, Outcome.LINK_MOVED)
+            .reason(reason)
+            .fact("identifier_kind", level == Level.COOKIE ? "anonymous_id" : "device_id")
+            .fact("previous_customer_id", previousCustomer)
+            .fact("record_kind", s.kind)
+            .fact("record_id", s.id)
+            .fact("stage", level)
+            .build());
+  }
+
+  /**
+   * The notice that tells a customer this cookie or device is no longer theirs, from the time of
+   * the record that moved it. It is ordered downstream like that record.
+   */
+  private Signal releaseNotice(Signal cause, String customer, Context ctx) {
+    Signal n = new Signal();
+    n.kind = Signal.Kind.EVENT;
+    n.eventType = Signal.IDENTIFIER_RELEASED;
+    n.id = "released:" + ctx.getCurrentKey() + ":" + cause.id;
+    n.time = cause.time;
+    n.sequence = cause.sequence;
+    n.resolvedAt = cause.resolvedAt;
+    n.arrivalWatermark = cause.arrivalWatermark;
+    n.channel = cause.channel;
+    n.customerId = customer;
+    n.resolvedCustomer = customer;
+    String identifier = ctx.getCurrentKey().substring(2);
+    if (level == Level.COOKIE) {
+      n.anonymousId = identifier;
+    } else {
+      n.deviceId = identifier;
+    }
+    return n;
   }
 
   /** The owner an authenticated record gives this stage's identifier, or null. */
@@ -373,7 +624,7 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
    * deadline, because the identifier was seen since, is registered again for the new one.
    */
   private void trackOwner(Signal s, Context ctx) throws Exception {
-    if (owner.value() == null) {
+    if (history.isEmpty()) {
       lastSeen.clear();
       return;
     }
@@ -394,14 +645,16 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
     }
     forgetAt.clear();
     Long seen = lastSeen.value();
-    if (seen == null || owner.value() == null) {
-      lastSeen.clear(); // the owner ended with a LOGOUT since
+    if (seen == null || history.isEmpty()) {
+      lastSeen.clear();
       return;
     }
     if (seen + retentionMillis < timestamp) {
-      owner.clear();
+      if (history.current() != null) {
+        ownersForgotten.inc();
+      }
+      history.clear();
       lastSeen.clear();
-      ownersForgotten.inc();
       return;
     }
     long next = seen + retentionMillis + 1;

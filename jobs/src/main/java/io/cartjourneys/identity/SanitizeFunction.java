@@ -87,17 +87,6 @@ public class SanitizeFunction extends ProcessFunction<Signal, Signal> {
         }
         s.phones = phones;
         out.collect(s);
-        // One copy per contact feeds the email and phone index.
-        for (String e : emails) {
-          Signal index = s.copy();
-          index.contactKey = "e:" + e;
-          out.collect(index);
-        }
-        for (String p : phones) {
-          Signal index = s.copy();
-          index.contactKey = "p:" + p;
-          out.collect(index);
-        }
       }
       case FEEDBACK -> {
         s.resolvedCustomer = Ids.customerOfCommand(s.commandId);

@@ -74,7 +74,7 @@ public record TimelineEntry(
 
   private int phase() {
     return switch (outcome) {
-      case "REJECTED_LINK" -> 0;
+      case "REJECTED_LINK", "LINK_MOVED" -> 0;
       case "ENTERED", "HOLDOUT", "SUPPRESSED" -> 1;
       case "CONVERTED", "EXITED" -> 3;
       default -> 2; // steps: SKIPPED, DEFERRED, SENT

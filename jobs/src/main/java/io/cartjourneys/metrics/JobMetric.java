@@ -70,11 +70,27 @@ public enum JobMetric {
   LINKS_REJECTED(
       Kind.COUNTER,
       "linksRejected",
-      "identity-cookies, identity-devices, identity-limits",
+      "identity-contacts, identity-cookies, identity-devices, identity-limits",
       "links",
-      "Links rejected: unauthenticated link records, and devices or cookies over the"
-          + " per-person limit.",
+      "Links rejected: unauthenticated link records, emails or phones that another customer"
+          + " owns, and devices or cookies over the per-person limit.",
       "reason"),
+  LINKS_MOVED(
+      Kind.COUNTER,
+      "linksMoved",
+      "identity-contacts, identity-cookies, identity-devices",
+      "links",
+      "Identifiers taken from one customer: a cookie or device that authenticated as someone"
+          + " else or was linked to a device, and an email or phone handed to the next profile"
+          + " that lists it.",
+      "reason"),
+  LINKS_ERASED(
+      Kind.COUNTER,
+      "linksErased",
+      "identity-contacts, identity-cookies, identity-devices, identity-limits",
+      "links",
+      "Links of erased customers removed: emails, phones, cookies and devices that pointed at"
+          + " them, and identifiers dropped from their later records."),
   RECORDS_HELD(
       Kind.COUNTER,
       "recordsHeld",
@@ -92,7 +108,8 @@ public enum JobMetric {
       "heldRecordsDropped",
       "identity-contacts, identity-cookies, identity-devices",
       "records",
-      "Buffered records dropped: overflow of the per-identifier limit or older than the TTL.",
+      "Anonymous records dropped: buffered ones over the per-identifier limit or older than the"
+          + " TTL, and late ones from a time whose owner was erased or is no longer remembered.",
       "reason"),
   OWNERS_FORGOTTEN(
       Kind.COUNTER,

@@ -9,6 +9,13 @@ import java.util.List;
  * a no-argument constructor make it a Flink POJO, whose serializer tolerates added fields.
  */
 public class Signal {
+  /**
+   * Event type of the notice an identity stage sends to a customer when one of their cookies or
+   * devices moves to another owner or logs out: from the notice's time on, push tokens given on
+   * that identifier are no longer the customer's. Never an input event type.
+   */
+  public static final String IDENTIFIER_RELEASED = "IDENTIFIER_RELEASED";
+
   public Kind kind;
 
   /** event_id, link_id, command_id, or customer_id for profiles. */
@@ -60,6 +67,12 @@ public class Signal {
    */
   public String contactKey;
 
+  /**
+   * On a contact copy: the profile no longer lists this email or phone (or the profile was
+   * erased), so the customer gives up its claim on it.
+   */
+  public boolean unlisted;
+
   /** The customer the identity stages resolved this record to; null while unresolved. */
   public String resolvedCustomer;
 
@@ -108,6 +121,19 @@ public class Signal {
 
   public boolean isPurchase() {
     return isEvent("PURCHASE");
+  }
+
+  /** True for the notice that a cookie or device left its customer. */
+  public boolean isRelease() {
+    return isEvent(IDENTIFIER_RELEASED);
+  }
+
+  /**
+   * True for a copy of an erasing profile sent to one cookie or device of the erased customer, to
+   * clear that identifier's pointer at the customer.
+   */
+  public boolean isErasureCopy() {
+    return kind == Kind.PROFILE && deleted && (anonymousId != null || deviceId != null);
   }
 
   /** The effective time at the person stage: a held record counts from its release. */
@@ -165,6 +191,7 @@ public class Signal {
     s.status = status;
     s.lastChangeAt = lastChangeAt;
     s.contactKey = contactKey;
+    s.unlisted = unlisted;
     s.resolvedCustomer = resolvedCustomer;
     s.resolvedDevice = resolvedDevice;
     s.resolvedAt = resolvedAt;

@@ -10,6 +10,7 @@ import io.cartjourneys.identity.DedupeFunction;
 import io.cartjourneys.identity.IdentifierRules;
 import io.cartjourneys.identity.LinkLimits;
 import io.cartjourneys.identity.OwnerStage;
+import io.cartjourneys.identity.ProfileContacts;
 import io.cartjourneys.identity.SanitizeFunction;
 import io.cartjourneys.ingest.IngestFunction;
 import io.cartjourneys.ingest.InputWatermarks;
@@ -27,11 +28,14 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * <pre>
  * raw records -> ingest -> sanitize -> dedupe -> identity: contacts -> per-person limits
  *   -> identity: cookies -> identity: devices -> decide -> orchestrate
- * with abandonment detection (CEP) branching off after dedupe and joining at the contacts stage.
+ * with abandonment detection (CEP) branching off after dedupe and joining at the contacts stage,
+ * and CRM profiles passing a per-customer stage (identity: profiles) on their way to it.
  * </pre>
  */
 public final class JourneyTopology {
   /** Uids of the stateful operators whose state the inspect-savepoint command reads. */
+  public static final String IDENTITY_PROFILES_UID = "identity-profiles";
+
   public static final String IDENTITY_COOKIES_UID = "identity-cookies";
 
   public static final String IDENTITY_DEVICES_UID = "identity-devices";
@@ -95,12 +99,28 @@ public final class JourneyTopology {
     DataStream<Signal> candidates =
         AbandonmentDetection.candidates(deduped, config.journey.inactivity);
 
+    // Profiles alone go through the per-customer stage that remembers their emails and phones.
+    DataStream<Signal> profiles =
+        deduped
+            .filter(s -> s.kind == Signal.Kind.PROFILE)
+            .uid("identity-profile-filter")
+            .name("Identity: CRM profiles")
+            .keyBy(ProfileContacts::key)
+            .process(new ProfileContacts())
+            .uid(IDENTITY_PROFILES_UID)
+            .name("Identity: emails and phones per profile");
+    DataStream<Signal> others =
+        deduped
+            .filter(s -> s.kind != Signal.Kind.PROFILE)
+            .uid("identity-other-filter")
+            .name("Identity: events, links and feedback");
+
     int limit = config.identity.anonymousBufferLimit;
     long ttl = config.identity.anonymousBufferTtl.toMillis();
     long retention = config.identity.anonymousRetention.toMillis();
     SingleOutputStreamOperator<Signal> byContact =
-        deduped
-            .union(candidates)
+        others
+            .union(profiles, candidates)
             .keyBy(s -> OwnerStage.key(OwnerStage.Level.CONTACT, s))
             .process(new OwnerStage(OwnerStage.Level.CONTACT, limit, ttl, retention))
             .uid("identity-contacts")
