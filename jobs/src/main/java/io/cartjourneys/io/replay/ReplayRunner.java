@@ -72,8 +72,6 @@ public final class ReplayRunner {
       ReplayProgress progress,
       Configuration flinkSettings)
       throws Exception {
-    Files.createDirectories(outDir);
-    long total = input.count();
     Configuration conf = new Configuration();
     conf.addAll(flinkSettings);
     conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
@@ -86,6 +84,22 @@ public final class ReplayRunner {
     // would make the progress jump.
     conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+    return run(env, config, input, outDir, progress);
+  }
+
+  /**
+   * Runs the replay on the given environment, such as one bound to a local cluster that a test
+   * keeps for many replays. The environment takes its parallelism from the config.
+   */
+  public static JobExecutionResult run(
+      StreamExecutionEnvironment env,
+      JobConfig config,
+      RecordIterable input,
+      Path outDir,
+      ReplayProgress progress)
+      throws Exception {
+    Files.createDirectories(outDir);
+    long total = input.count();
     env.setParallelism(config.runtime.parallelism);
     env.setMaxParallelism(config.runtime.maxParallelism);
     DataStream<RawRecord> raw =
