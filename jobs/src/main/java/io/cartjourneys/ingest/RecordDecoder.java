@@ -364,6 +364,10 @@ public final class RecordDecoder {
       throw new DecodeException("invalid-time", field);
     }
     String t = v.textValue();
+    long fast = IsoTimestamps.parseMillis(t);
+    if (fast != IsoTimestamps.NOT_HANDLED) {
+      return fast;
+    }
     try {
       return OffsetDateTime.parse(t).toInstant().toEpochMilli();
     } catch (DateTimeParseException | ArithmeticException e) {
