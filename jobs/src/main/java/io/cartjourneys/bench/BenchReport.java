@@ -128,6 +128,25 @@ public final class BenchReport {
   public static void writeMarkdown(
       Path dir, List<BenchResult> results, List<String> header, List<String> plots)
       throws IOException {
+    writeMarkdown(dir, results, List.of(), List.of(), header, plots);
+  }
+
+  /**
+   * Writes {@code results.md}.
+   *
+   * @param scale runs over inputs of different sizes, possibly none
+   * @param sections further Markdown lines, such as the live latency section, possibly none
+   * @param header lines about the machine, input and settings, written as a list
+   * @param plots PNG file names in {@code dir} to show, possibly none
+   */
+  public static void writeMarkdown(
+      Path dir,
+      List<BenchResult> results,
+      List<ScaleReport.Run> scale,
+      List<String> sections,
+      List<String> header,
+      List<String> plots)
+      throws IOException {
     Map<String, List<BenchResult>> byConfig = new LinkedHashMap<>();
     for (BenchResult r : results) {
       byConfig.computeIfAbsent(r.benchCase().configuration(), k -> new ArrayList<>()).add(r);
@@ -222,6 +241,9 @@ public final class BenchReport {
       w.println("## Checkpointed state by task (largest checkpoint of the best run)");
       w.println();
       byTaskTable(w, best, BenchResult::stateSizeByTask, 1024.0 * 1024.0, "%.2f MiB");
+      w.println();
+      ScaleReport.writeMarkdown(w, scale);
+      sections.forEach(w::println);
       if (!plots.isEmpty()) {
         w.println();
         w.println("## Plots");

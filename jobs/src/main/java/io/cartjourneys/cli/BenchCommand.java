@@ -9,7 +9,13 @@ import io.cartjourneys.bench.BenchRunner;
 import io.cartjourneys.config.Durations;
 import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.io.replay.ReplayInput;
+import io.cartjourneys.bench.ScaleReport;
+import io.cartjourneys.io.rees46.Rees46Input;
+import io.cartjourneys.io.rees46.Rees46Reader;
+import io.cartjourneys.io.rees46.Rees46Stats;
+import io.cartjourneys.loadgen.LoadCounts;
 import io.cartjourneys.loadgen.LoadGenerator;
+import io.cartjourneys.loadgen.LoadSettings;
 import io.cartjourneys.model.SourceKind;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -17,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,10 +50,45 @@ import picocli.CommandLine.Option;
           + " plots when the plot script and matplotlib are available."
     })
 public class BenchCommand implements Callable<Integer> {
-  @Option(names = "--input", paramLabel = "DIR", required = true,
+  @Option(names = "--input", paramLabel = "DIR",
       description = "Directory with events.jsonl and optionally profiles.jsonl, links.jsonl,"
-          + " feedback.jsonl.")
+          + " feedback.jsonl, for the mode, backend and parallelism runs. Default: generate"
+          + " 20,000 persons over 2 days with --seed in --work-dir.")
   Path input;
+
+  @Option(names = "--parts", split = ",", defaultValue = "matrix,scale,rees46",
+      description = "What to run: matrix (every mode, backend and parallelism on --input),"
+          + " scale (the full job on generated inputs of --scale-persons persons), rees46 (the"
+          + " full job on the --rees46 file, when given) (default: ${DEFAULT-VALUE}).")
+  List<String> parts;
+
+  @Option(names = "--quick",
+      description = "A run of a few minutes: one repetition, the heap backend only, and scale"
+          + " runs of 10,000 and 100,000 persons.")
+  boolean quick;
+
+  @Option(names = "--scale-persons", split = ",", defaultValue = "10000,100000,1000000",
+      description = "Persons of each generated input of the scale runs (default:"
+          + " ${DEFAULT-VALUE}).")
+  List<Integer> scalePersons;
+
+  @Option(names = "--scale-days", defaultValue = "1",
+      description = "Days of activity of the scale inputs (default: ${DEFAULT-VALUE}).")
+  int scaleDays;
+
+  @Option(names = "--seed", defaultValue = "42",
+      description = "Random seed of every generated input (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--rees46", paramLabel = "FILE",
+      description = "REES46 clickstream CSV (plain or gzip) to replay through the full job; see"
+          + " docs/rees46.md for where to download it.")
+  Path rees46;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "Where generated inputs are kept and reused, and temporary state goes"
+          + " (default: cart-journeys-bench in the system temporary directory).")
+  Path workDir;
 
   @Option(names = "--out", paramLabel = "DIR", required = true, description = "Results directory.")
   Path out;
@@ -103,8 +145,29 @@ public class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isReadable(input.resolve(LoadGenerator.EVENTS))) {
+    if (workDir == null) {
+      workDir = Path.of(System.getProperty("java.io.tmpdir"), "cart-journeys-bench");
+    }
+    if (quick) {
+      repeat = 1;
+      backends = List.of("hashmap");
+      scalePersons = List.of(10_000, 100_000);
+    }
+    for (String part : parts) {
+      if (!List.of("matrix", "scale", "rees46").contains(part)) {
+        System.err.println("bench: unknown part '" + part + "'; use matrix, scale or rees46");
+        return 2;
+      }
+    }
+    if (input == null && parts.contains("matrix")) {
+      input = generated(20_000, 2).dir();
+    }
+    if (input != null && !Files.isReadable(input.resolve(LoadGenerator.EVENTS))) {
       System.err.println("bench: missing " + input.resolve(LoadGenerator.EVENTS));
+      return 2;
+    }
+    if (rees46 != null && !Files.isReadable(rees46)) {
+      System.err.println("bench: cannot read the REES46 file " + rees46);
       return 2;
     }
     List<BenchCase.Mode> parsedModes = new ArrayList<>();
@@ -128,34 +191,113 @@ public class BenchCommand implements Callable<Integer> {
     }
     Duration interval = Durations.parse(checkpointInterval);
     JobConfig jobConfig = settings.load();
-    ReplayInput replay =
-        new ReplayInput()
-            .with(SourceKind.PROFILES, existing(input.resolve(LoadGenerator.PROFILES)))
-            .with(SourceKind.LINKS, existing(input.resolve(LoadGenerator.LINKS)))
-            .with(SourceKind.EVENTS, existing(input.resolve(LoadGenerator.EVENTS)))
-            .with(SourceKind.FEEDBACK, existing(input.resolve(LoadGenerator.FEEDBACK)));
     Files.createDirectories(out);
-
-    List<BenchCase> cases = cases(parsedModes);
-    List<BenchResult> results = new ArrayList<>();
+    Path tmp = workDir.resolve("tmp");
     Instant started = Instant.now();
-    for (BenchCase c : cases) {
-      System.out.printf("[%d/%d] %s run %d ...%n", results.size() + 1, cases.size(),
-          c.configuration(), c.run());
-      BenchResult r =
-          BenchRunner.run(c, jobConfig, replay, interval, flinkOptions, out.resolve("tmp"));
-      results.add(r);
-      System.out.printf(Locale.ROOT,
-          "        %,.0f records/s, %.1f s processing, %.1f s wall, peak heap %.0f MiB%n",
-          r.recordsPerSecond(), r.processingSeconds(), r.wallSeconds(),
-          r.peakHeapUsed() / 1048576.0);
-      BenchReport.writeCsv(out, results); // keep what was measured if a later run fails
+
+    List<BenchResult> results = new ArrayList<>();
+    if (parts.contains("matrix")) {
+      List<BenchCase> cases = cases(parsedModes);
+      ReplayInput replay = replayInput(input);
+      for (BenchCase c : cases) {
+        System.out.printf("[%d/%d] %s run %d ...%n", results.size() + 1, cases.size(),
+            c.configuration(), c.run());
+        BenchResult r = BenchRunner.run(c, jobConfig, replay, interval, flinkOptions, tmp);
+        results.add(r);
+        printResult(r);
+        BenchReport.writeCsv(out, results); // keep what was measured if a later run fails
+      }
     }
-    deleteIfEmpty(out.resolve("tmp"));
+
+    List<ScaleReport.Run> scaleRuns = new ArrayList<>();
+    if (parts.contains("scale")) {
+      if (results.isEmpty() && !scalePersons.isEmpty()) {
+        // Without the matrix runs before them, the first scale run would pay for JIT compilation.
+        System.out.println("[scale] warm-up run, not reported ...");
+        BenchRunner.run(new BenchCase(BenchCase.Mode.FULL, "hashmap", 1, 0, 0), jobConfig,
+            replayInput(generated(scalePersons.get(0), scaleDays).dir()), interval, flinkOptions,
+            tmp);
+      }
+      for (int persons : scalePersons) {
+        Generated g = generated(persons, scaleDays);
+        for (int p : parallelisms) {
+          BenchCase c = new BenchCase(BenchCase.Mode.FULL, "hashmap", p, 0, 1);
+          System.out.printf(Locale.ROOT, "[scale] %,d persons, %s ...%n", persons,
+              c.configuration());
+          BenchResult r = BenchRunner.run(
+              c, jobConfig, replayInput(g.dir()), interval, flinkOptions, tmp, true);
+          scaleRuns.add(
+              new ScaleReport.Run("generated", persons, g.counts().knownPersons, scaleDays, r));
+          printResult(r);
+          ScaleReport.writeCsv(out, scaleRuns);
+        }
+      }
+    }
+    if (parts.contains("rees46") && rees46 != null) {
+      Rees46Stats stats;
+      try (Rees46Reader reader = Rees46Reader.open(rees46, ZoneOffset.UTC)) {
+        stats = reader.drain(bytes -> {});
+      }
+      Rees46Input reesInput = new Rees46Input(rees46, ZoneOffset.UTC, stats.recordsEmitted());
+      for (int p : parallelisms) {
+        BenchCase c = new BenchCase(BenchCase.Mode.FULL, "hashmap", p, 0, 1);
+        System.out.printf("[rees46] %s, %s ...%n", rees46.getFileName(), c.configuration());
+        BenchResult r =
+            BenchRunner.run(c, jobConfig, reesInput, interval, flinkOptions, tmp, true);
+        scaleRuns.add(
+            new ScaleReport.Run("rees46", stats.customers(), stats.customers(), 0, r));
+        printResult(r);
+        ScaleReport.writeCsv(out, scaleRuns);
+      }
+    }
+
+    deleteIfEmpty(tmp);
     List<String> plots = noPlots ? List.of() : plot();
-    BenchReport.writeMarkdown(out, results, header(interval, jobConfig, started), plots);
+    BenchReport.writeMarkdown(
+        out, results, scaleRuns, List.of(), header(interval, jobConfig, started), plots);
     System.out.println("results in " + out.resolve(BenchReport.RESULTS_MD));
     return 0;
+  }
+
+  private static void printResult(BenchResult r) {
+    System.out.printf(Locale.ROOT,
+        "        %,.0f records/s, %.1f µs CPU/record, %.1f s processing, %.1f s wall,"
+            + " peak heap %.0f MiB%n",
+        r.recordsPerSecond(), r.cpuMicrosPerRecord(), r.processingSeconds(), r.wallSeconds(),
+        r.peakHeapUsed() / 1048576.0);
+  }
+
+  private static ReplayInput replayInput(Path dir) {
+    return new ReplayInput()
+        .with(SourceKind.PROFILES, existing(dir.resolve(LoadGenerator.PROFILES)))
+        .with(SourceKind.LINKS, existing(dir.resolve(LoadGenerator.LINKS)))
+        .with(SourceKind.EVENTS, existing(dir.resolve(LoadGenerator.EVENTS)))
+        .with(SourceKind.FEEDBACK, existing(dir.resolve(LoadGenerator.FEEDBACK)));
+  }
+
+  /** A generated input directory and its counts. */
+  private record Generated(Path dir, LoadCounts counts) {}
+
+  /**
+   * Returns a generated input of {@code persons} and {@code days} with {@link #seed}, reusing one
+   * that an earlier bench left in the work directory: the generator gives the same files for the
+   * same settings.
+   */
+  private Generated generated(int persons, int days) throws IOException {
+    Path dir = workDir.resolve("input-" + persons + "p-" + days + "d-seed" + seed);
+    Path manifest = dir.resolve(LoadGenerator.MANIFEST);
+    ObjectMapper json = new ObjectMapper();
+    if (Files.exists(manifest)) {
+      JsonNode counts = json.readTree(manifest.toFile()).path("counts");
+      LoadCounts c = json.treeToValue(counts, LoadCounts.class);
+      System.out.println("reusing generated input " + dir);
+      return new Generated(dir, c);
+    }
+    System.out.printf(Locale.ROOT, "generating %,d persons over %d days in %s ...%n", persons,
+        days, dir);
+    LoadSettings s = new LoadSettings(persons, days, seed, LoadSettings.DEFAULT_START,
+        0.2, 0.4, 0.3, 0.005, 0.002);
+    return new Generated(dir, LoadGenerator.generate(s, dir));
   }
 
   private List<BenchCase> cases(List<BenchCase.Mode> parsedModes) {
@@ -204,7 +346,18 @@ public class BenchCommand implements Callable<Integer> {
     if (!flinkOptions.isEmpty()) {
       lines.add("Flink options: " + flinkOptions);
     }
-    lines.add("Input: " + input.toAbsolutePath().normalize() + manifestSummary());
+    if (input != null && parts.contains("matrix")) {
+      lines.add("Input of the mode, backend and parallelism runs: "
+          + input.toAbsolutePath().normalize() + manifestSummary());
+    }
+    if (parts.contains("scale")) {
+      lines.add(String.format(Locale.ROOT,
+          "Scale inputs: generated with seed %d, %d day(s) of activity, persons %s",
+          seed, scaleDays, scalePersons));
+    }
+    if (parts.contains("rees46") && rees46 != null) {
+      lines.add("REES46 input: " + rees46.getFileName() + " (profiles in UTC)");
+    }
     return lines;
   }
 
