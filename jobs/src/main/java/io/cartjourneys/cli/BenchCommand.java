@@ -9,6 +9,7 @@ import io.cartjourneys.bench.BenchRunner;
 import io.cartjourneys.config.Durations;
 import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.io.replay.ReplayInput;
+import io.cartjourneys.bench.LiveLatency;
 import io.cartjourneys.bench.ScaleReport;
 import io.cartjourneys.io.rees46.Rees46Input;
 import io.cartjourneys.io.rees46.Rees46Reader;
@@ -56,11 +57,21 @@ public class BenchCommand implements Callable<Integer> {
           + " 20,000 persons over 2 days with --seed in --work-dir.")
   Path input;
 
-  @Option(names = "--parts", split = ",", defaultValue = "matrix,scale,rees46",
+  @Option(names = "--parts", split = ",", defaultValue = "matrix,scale,rees46,latency",
       description = "What to run: matrix (every mode, backend and parallelism on --input),"
           + " scale (the full job on generated inputs of --scale-persons persons), rees46 (the"
-          + " full job on the --rees46 file, when given) (default: ${DEFAULT-VALUE}).")
+          + " full job on the --rees46 file, when given), latency (due-to-topic latency in live"
+          + " mode on a local Kafka broker) (default: ${DEFAULT-VALUE}).")
   List<String> parts;
+
+  @Option(names = "--latency-seconds", defaultValue = "60",
+      description = "Input time whose commands the latency part measures, after a 40 s"
+          + " warm-up (default: ${DEFAULT-VALUE}).")
+  int latencySeconds;
+
+  @Option(names = "--latency-rate", defaultValue = "200",
+      description = "Events per second in the latency part (default: ${DEFAULT-VALUE}).")
+  int latencyRate;
 
   @Option(names = "--quick",
       description = "A run of a few minutes: one repetition, the heap backend only, and scale"
@@ -152,10 +163,12 @@ public class BenchCommand implements Callable<Integer> {
       repeat = 1;
       backends = List.of("hashmap");
       scalePersons = List.of(10_000, 100_000);
+      latencySeconds = Math.min(latencySeconds, 30);
     }
     for (String part : parts) {
-      if (!List.of("matrix", "scale", "rees46").contains(part)) {
-        System.err.println("bench: unknown part '" + part + "'; use matrix, scale or rees46");
+      if (!List.of("matrix", "scale", "rees46", "latency").contains(part)) {
+        System.err.println(
+            "bench: unknown part '" + part + "'; use matrix, scale, rees46 or latency");
         return 2;
       }
     }
@@ -251,12 +264,59 @@ public class BenchCommand implements Callable<Integer> {
       }
     }
 
+    List<LiveLatency.Result> latencies = new ArrayList<>();
+    if (parts.contains("latency")) {
+      for (LiveLatency.Variant v : latencyVariants()) {
+        System.out.printf("[latency] %s, %d s measured ...%n", v.label(), latencySeconds);
+        LiveLatency.Result r = LiveLatency.run(v);
+        latencies.add(r);
+        System.out.printf(Locale.ROOT, "        %d commands, p50 %.0f ms, p99 %.0f ms%n",
+            r.commands(), r.p50(), r.p99());
+        writeLatencyCsv(latencies);
+      }
+    }
+
     deleteIfEmpty(tmp);
     List<String> plots = noPlots ? List.of() : plot();
-    BenchReport.writeMarkdown(
-        out, results, scaleRuns, List.of(), header(interval, jobConfig, started), plots);
+    BenchReport.writeMarkdown(out, results, scaleRuns, LiveLatency.markdown(latencies),
+        header(interval, jobConfig, started), plots);
     System.out.println("results in " + out.resolve(BenchReport.RESULTS_MD));
     return 0;
+  }
+
+  /**
+   * The job's defaults, then a watermark lag of 0 and a 10 ms network buffer timeout, which show
+   * what the pipeline itself adds. Both at the largest --parallelism.
+   */
+  private List<LiveLatency.Variant> latencyVariants() throws IOException {
+    Duration warmUp = Duration.ofSeconds(40);
+    Duration measured = Duration.ofSeconds(latencySeconds);
+    JobConfig defaults = settings.load();
+    JobConfig fast = settings.load();
+    fast.time.watermarkLag = Duration.ZERO;
+    int parallelism = parallelisms.stream().mapToInt(Integer::intValue).max().orElse(1);
+    defaults.runtime.parallelism = parallelism;
+    fast.runtime.parallelism = parallelism;
+    Map<String, String> fastFlink = new LinkedHashMap<>(flinkOptions);
+    fastFlink.put("execution.buffer-timeout.interval", "10ms");
+    return List.of(
+        new LiveLatency.Variant(
+            "defaults", defaults, flinkOptions, latencyRate, warmUp, measured),
+        new LiveLatency.Variant(
+            "lag 0, buffer timeout 10ms", fast, fastFlink, latencyRate, warmUp, measured));
+  }
+
+  private void writeLatencyCsv(List<LiveLatency.Result> latencies) throws IOException {
+    List<String> lines = new ArrayList<>();
+    lines.add("variant,watermark_lag_ms,events_per_s,events_sent,commands,p50_ms,p90_ms,p99_ms,"
+        + "max_ms,load_avg_before,load_avg_after");
+    for (LiveLatency.Result r : latencies) {
+      lines.add(String.format(Locale.ROOT, "\"%s\",%d,%d,%d,%d,%.1f,%.1f,%.1f,%.1f,%.2f,%.2f",
+          r.variant().label(), r.variant().config().time.watermarkLag.toMillis(),
+          r.variant().eventsPerSecond(), r.eventsSent(), r.commands(), r.p50(), r.p90(), r.p99(),
+          r.max(), r.loadAverageBefore(), r.loadAverageAfter()));
+    }
+    Files.write(out.resolve("latency.csv"), lines);
   }
 
   private static void printResult(BenchResult r) {
