@@ -117,6 +117,8 @@ public final class BenchRunner {
     conf.set(StateBackendOptions.STATE_BACKEND, c.backend());
     if (c.backend().equals("rocksdb")) {
       conf.set(RocksDBOptions.LOCAL_DIRECTORIES, tmp.resolve("rocksdb").toString());
+      // As the job's own settings do (JobEnvironment): checkpoints upload only new SST files.
+      conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
     }
     if (!checkpointInterval.isZero() || endCheckpoint) {
       // Without periodic checkpoints, an interval of a day still lets the bench trigger one.

@@ -322,6 +322,12 @@ public final class LiveLatency {
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    // One request at a time and long timeouts: on a loaded machine the broker in this JVM answers
+    // slowly, and retried batches of several requests in flight failed with
+    // OutOfOrderSequenceException.
+    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 60_000);
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 180_000);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     return new KafkaProducer<>(props);
