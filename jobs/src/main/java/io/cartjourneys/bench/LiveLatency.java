@@ -11,10 +11,12 @@ import io.cartjourneys.io.kafka.KafkaIo;
 import io.cartjourneys.io.kafka.LocalKafka;
 import io.cartjourneys.model.SourceKind;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,7 +71,7 @@ public final class LiveLatency {
    * Settings of one measurement.
    *
    * @param label name of the variant in the report
-   * @param config job settings; the bench sets Kafka, inactivity and parallelism itself
+   * @param config job settings; run() replaces the Kafka settings and the inactivity
    * @param flinkOptions Flink configuration of the local cluster
    * @param eventsPerSecond input rate, far below the job's maximum so that nothing queues
    * @param warmUp input time before the first command that counts
@@ -336,7 +338,7 @@ public final class LiveLatency {
   private static ProducerRecord<byte[], byte[]> record(String topic, String key, ObjectNode value)
       throws IOException {
     return new ProducerRecord<>(
-        topic, key.getBytes(java.nio.charset.StandardCharsets.UTF_8), JSON.writeValueAsBytes(value));
+        topic, key.getBytes(StandardCharsets.UTF_8), JSON.writeValueAsBytes(value));
   }
 
   private static String customer(int i) {
@@ -348,7 +350,7 @@ public final class LiveLatency {
     if (results.isEmpty()) {
       return List.of();
     }
-    List<String> lines = new java.util.ArrayList<>();
+    List<String> lines = new ArrayList<>();
     lines.add("## Due-to-topic latency in live mode (Kafka)");
     lines.add("");
     lines.add("A Kafka broker on 127.0.0.1 and the job in live mode (unbounded Kafka sources,"
@@ -358,8 +360,8 @@ public final class LiveLatency {
         + " consumer records when each command arrives minus its deliver_after. The watermark"
         + " lag is a floor of every latency: the watermark must pass the due time first.");
     lines.add("");
-    lines.add("| variant | parallelism | watermark lag | events/s | commands | p50 ms | p90 ms | p99 ms | max ms"
-        + " | load avg |");
+    lines.add("| variant | parallelism | watermark lag | events/s | commands | p50 ms | p90 ms"
+        + " | p99 ms | max ms | load avg |");
     lines.add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     for (Result r : results) {
       lines.add(String.format(Locale.ROOT,

@@ -6,14 +6,14 @@ import io.cartjourneys.bench.BenchCase;
 import io.cartjourneys.bench.BenchReport;
 import io.cartjourneys.bench.BenchResult;
 import io.cartjourneys.bench.BenchRunner;
-import io.cartjourneys.config.Durations;
-import io.cartjourneys.config.JobConfig;
-import io.cartjourneys.io.replay.ReplayInput;
 import io.cartjourneys.bench.LiveLatency;
 import io.cartjourneys.bench.ScaleReport;
+import io.cartjourneys.config.Durations;
+import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.io.rees46.Rees46Input;
 import io.cartjourneys.io.rees46.Rees46Reader;
 import io.cartjourneys.io.rees46.Rees46Stats;
+import io.cartjourneys.io.replay.ReplayInput;
 import io.cartjourneys.loadgen.LoadCounts;
 import io.cartjourneys.loadgen.LoadGenerator;
 import io.cartjourneys.loadgen.LoadSettings;
@@ -44,11 +44,14 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Replays an input directory (as written by generate) through: read (the replay source"
-          + " alone), decode (source and ingest decoder) and full (the whole job), each on a local"
-          + " MiniCluster in this JVM with counting sinks.",
-      "Writes results.csv, cpu-by-task.csv, state-by-task.csv and results.md to --out, and PNG"
-          + " plots when the plot script and matplotlib are available."
+      "Measures the job on a local MiniCluster in this JVM with counting sinks. The matrix part"
+          + " replays one input through read (the replay source alone), decode (source and"
+          + " ingest decoder) and full (the whole job); the scale part runs the full job on"
+          + " generated inputs of growing size, the rees46 part on a REES46 file, and the latency"
+          + " part in live mode on a local Kafka broker.",
+      "Writes results.csv, cpu-by-task.csv, state-by-task.csv, scaling.csv, latency.csv and"
+          + " results.md to --out, and PNG plots when the plot script and matplotlib are"
+          + " available."
     })
 public class BenchCommand implements Callable<Integer> {
   @Option(names = "--input", paramLabel = "DIR",
@@ -74,8 +77,8 @@ public class BenchCommand implements Callable<Integer> {
   int latencyRate;
 
   @Option(names = "--quick",
-      description = "A run of a few minutes: one repetition, the heap backend only, and scale"
-          + " runs of 10,000 and 100,000 persons.")
+      description = "A run of a few minutes: one repetition, the heap backend only, scale runs"
+          + " of 10,000 and 100,000 persons, and at most 30 s of latency measurement.")
   boolean quick;
 
   @Option(names = "--scale-persons", split = ",", defaultValue = "10000,100000,1000000",
@@ -401,7 +404,8 @@ public class BenchCommand implements Callable<Integer> {
           + " include queueing)");
     }
     lines.add("Checkpoints: " + (interval.isZero() ? "off" : "every " + Durations.format(interval)
-        + " to a local directory (aligned, full snapshots)"));
+        + " to a local directory (aligned; full snapshots on the heap backend, incremental on"
+        + " RocksDB)"));
     lines.add("Watermark lag: " + Durations.format(jobConfig.time.watermarkLag));
     if (!flinkOptions.isEmpty()) {
       lines.add("Flink options: " + flinkOptions);

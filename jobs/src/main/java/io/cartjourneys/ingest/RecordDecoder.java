@@ -522,7 +522,8 @@ public final class RecordDecoder {
 
   /**
    * Decodes a raw record as {@link #decode(SourceKind, byte[], Repairs)} does, or takes the result
-   * that {@link #peekTime(RawRecord)} kept and clears it: the returned Signal belongs to the caller.
+   * that {@link #peekTime(RawRecord)} kept and clears it. The returned Signal belongs to the
+   * caller.
    */
   public static Signal decode(RawRecord raw, Repairs repairs) throws DecodeException {
     Decoded d = decoded(raw);
