@@ -6,7 +6,10 @@ Usage: /usr/bin/python3 benchmarks/plot.py RESULTS_DIR
 Reads results.csv, cpu-by-task.csv and state-by-task.csv in RESULTS_DIR and writes
 throughput.png, cpu-per-record.png, heap.png, latency.png, cpu-by-stage.png and
 state-by-stage.png next to them. For each configuration it plots the run with the highest
-throughput, as results.md does. Needs only matplotlib (Debian: python3-matplotlib).
+throughput, as results.md does. When scaling.csv is there, it also writes
+scaling-throughput.png (throughput against persons) and scaling-state.png (state bytes per
+known person against persons). Any of the CSV files may be missing. Needs only matplotlib
+(Debian: python3-matplotlib).
 """
 
 import csv
@@ -147,6 +150,52 @@ def stacked_by_stage(best, rows, value_column, scale, xlabel, title, out):
     return True
 
 
+def scaling_charts(rows, throughput_out, state_out):
+    """Plot the generated-input scale runs against persons, one line per parallelism."""
+    generated = [r for r in rows if r["input"] == "generated"]
+    if not generated:
+        return False
+    by_parallelism = OrderedDict()
+    for r in sorted(generated, key=lambda r: int(r["persons"])):
+        by_parallelism.setdefault(r["parallelism"], []).append(r)
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for p, runs in by_parallelism.items():
+        persons = [int(r["persons"]) for r in runs]
+        rates = [float(r["records_per_s"]) for r in runs]
+        ax.plot(persons, rates, marker="o", label=f"heap state, parallelism {p}")
+        for x, y in zip(persons, rates):
+            ax.annotate(f"{y:,.0f}", (x, y), textcoords="offset points", xytext=(0, 6),
+                        ha="center", fontsize=7)
+    ax.set_xscale("log")
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("persons in the input (log scale)")
+    ax.set_ylabel("input records per second")
+    ax.set_title("Full job throughput against the number of persons")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(throughput_out, dpi=DPI)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for p, runs in by_parallelism.items():
+        persons = [int(r["persons"]) for r in runs]
+        ax.plot(persons, [float(r["state_bytes_per_known_person"]) for r in runs], marker="o",
+                label=f"all state, p{p}")
+        ax.plot(persons, [float(r["person_state_bytes_per_known_person"]) for r in runs],
+                marker="s", linestyle="--", label=f"state keyed by customer, p{p}")
+    ax.set_xscale("log")
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("persons in the input (log scale)")
+    ax.set_ylabel("checkpoint bytes per known person")
+    ax.set_title("State at the end of the input, per known person")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(state_out, dpi=DPI)
+    plt.close(fig)
+    return True
+
+
 def stage_position(stage):
     """Position of a stage label such as "dedupe + cep filter" by its first stage."""
     first = stage.split(" + ")[0]
@@ -159,16 +208,24 @@ def main(argv):
         return 2
     directory = argv[1]
     rows = read_csv(os.path.join(directory, "results.csv"))
-    if not rows:
-        print(f"plot.py: no rows in {directory}/results.csv", file=sys.stderr)
+    scaling = read_csv(os.path.join(directory, "scaling.csv"))
+    if not rows and not scaling:
+        print(f"plot.py: no rows in {directory}/results.csv or scaling.csv", file=sys.stderr)
         return 1
-    best = best_runs(rows)
     written = []
 
     def out(name):
         path = os.path.join(directory, name)
         written.append(name)
         return path
+
+    if scaling and not scaling_charts(scaling, out("scaling-throughput.png"),
+                                      out("scaling-state.png")):
+        del written[-2:]
+    if not rows:
+        print("plot.py: wrote " + ", ".join(written))
+        return 0
+    best = best_runs(rows)
 
     bar_chart(best, "records_per_s", "Throughput (input records per second of processing)",
               "records/s", out("throughput.png"))

@@ -4,6 +4,7 @@ import io.cartjourneys.model.RawRecord;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,6 +32,9 @@ public final class BenchProbe {
   private static final LongAdder COMMANDS_AT_END = new LongAdder();
   private static volatile Histogram latencyMicros = newHistogram();
   private static volatile long watermarkLagMillis;
+  private static final AtomicLong HOLD_STARTED_NANOS = new AtomicLong();
+  private static final AtomicLong HOLD_ENDED_NANOS = new AtomicLong();
+  private static volatile CompletableFuture<Void> hold = new CompletableFuture<>();
 
   // Source progress: the largest record time read so far, and when; appended by the one source
   // thread, searched by sink threads.
@@ -53,6 +57,33 @@ public final class BenchProbe {
     progressNanos = new long[1024];
     progressSize = 0;
     maxTimeRead = Long.MIN_VALUE;
+    HOLD_STARTED_NANOS.set(0);
+    HOLD_ENDED_NANOS.set(0);
+    hold = new CompletableFuture<>();
+  }
+
+  /** Called by {@link HoldLastRecord} before the last record; completes on release. */
+  static CompletableFuture<Void> startHold() {
+    HOLD_STARTED_NANOS.compareAndSet(0, System.nanoTime());
+    return hold;
+  }
+
+  /** Returns when the source began to hold its last record, or 0 while it has not. */
+  public static long holdStartedNanos() {
+    return HOLD_STARTED_NANOS.get();
+  }
+
+  /** Lets the source read its last record. */
+  public static void releaseHold() {
+    HOLD_ENDED_NANOS.compareAndSet(0, System.nanoTime());
+    hold.complete(null);
+  }
+
+  /** Returns how long the source held its last record, in nanoseconds. */
+  public static long heldNanos() {
+    long start = HOLD_STARTED_NANOS.get();
+    long end = HOLD_ENDED_NANOS.get();
+    return start > 0 && end > start ? end - start : 0;
   }
 
   private static Histogram newHistogram() {

@@ -128,6 +128,25 @@ public final class BenchReport {
   public static void writeMarkdown(
       Path dir, List<BenchResult> results, List<String> header, List<String> plots)
       throws IOException {
+    writeMarkdown(dir, results, List.of(), List.of(), header, plots);
+  }
+
+  /**
+   * Writes {@code results.md}.
+   *
+   * @param scale runs over inputs of different sizes, possibly none
+   * @param sections further Markdown lines, such as the live latency section, possibly none
+   * @param header lines about the machine, input and settings, written as a list
+   * @param plots PNG file names in {@code dir} to show, possibly none
+   */
+  public static void writeMarkdown(
+      Path dir,
+      List<BenchResult> results,
+      List<ScaleReport.Run> scale,
+      List<String> sections,
+      List<String> header,
+      List<String> plots)
+      throws IOException {
     Map<String, List<BenchResult>> byConfig = new LinkedHashMap<>();
     for (BenchResult r : results) {
       byConfig.computeIfAbsent(r.benchCase().configuration(), k -> new ArrayList<>()).add(r);
@@ -143,85 +162,90 @@ public final class BenchReport {
       w.println();
       header.forEach(h -> w.println("- " + h));
       w.println();
-      w.println("Each configuration ran " + maxRuns(byConfig) + " time(s); the tables show the run"
-          + " with the highest throughput, and the range over all runs. Every run is in "
-          + RESULTS_CSV + ".");
-      w.println();
-      w.println("## Throughput and memory");
-      w.println();
-      w.println("| configuration | records/s (best) | records/s (range) | processing s | wall s"
-          + " | CPU s | CPU µs/record | peak heap MiB | max heap after GC MiB | checkpoints"
-          + " | max state MiB | load avg |");
-      w.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-      best.forEach(
-          (k, r) -> {
-            List<BenchResult> runs = byConfig.get(k);
-            double lo = runs.stream().mapToDouble(BenchResult::recordsPerSecond).min().orElse(0);
-            double hi = runs.stream().mapToDouble(BenchResult::recordsPerSecond).max().orElse(0);
-            w.printf(
-                Locale.ROOT,
-                "| %s | %.0f | %.0f-%.0f | %.2f | %.2f | %.1f | %.1f | %.0f | %.0f | %d | %.2f"
-                    + " | %.1f-%.1f |%n",
-                k,
-                r.recordsPerSecond(),
-                lo,
-                hi,
-                r.processingSeconds(),
-                r.wallSeconds(),
-                r.processCpuSeconds(),
-                r.cpuMicrosPerRecord(),
-                mib(r.peakHeapUsed()),
-                mib(r.maxHeapAfterGc()),
-                r.checkpoints(),
-                mib(r.maxStateSize()),
-                r.loadAverageBefore(),
-                r.loadAverageAfter());
-          });
-      w.println();
-      w.println("## Outputs");
-      w.println();
-      w.println("| configuration | " + String.join(" | ", OUTPUTS) + " |");
-      w.println("|---|" + "---:|".repeat(OUTPUTS.size()));
-      best.forEach(
-          (k, r) ->
-              w.println("| " + k + " | "
-                  + OUTPUTS.stream().map(o -> Long.toString(r.output(o)))
-                      .collect(Collectors.joining(" | "))
-                  + " |"));
-      w.println();
-      w.println(outputAgreement(results));
-      w.println();
-      w.println("## Watermark-to-command latency (full job)");
-      w.println();
-      w.println("| configuration | commands measured | p50 ms | p90 ms | p99 ms | max ms |"
-          + " fired at end of input |");
-      w.println("|---|---:|---:|---:|---:|---:|---:|");
-      best.forEach(
-          (k, r) -> {
-            if (r.benchCase().mode() == BenchCase.Mode.FULL) {
+      if (!results.isEmpty()) {
+        w.println("Each configuration ran " + maxRuns(byConfig) + " time(s); the tables show the"
+            + " run with the highest throughput, and the range over all runs. Every run is in "
+            + RESULTS_CSV + ".");
+        w.println();
+        w.println("## Throughput and memory");
+        w.println();
+        w.println("| configuration | records/s (best) | records/s (range) | processing s | wall s"
+            + " | CPU s | CPU µs/record | peak heap MiB | max heap after GC MiB | checkpoints"
+            + " | max state MiB | load avg |");
+        w.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        best.forEach(
+            (k, r) -> {
+              List<BenchResult> runs = byConfig.get(k);
+              double lo = runs.stream().mapToDouble(BenchResult::recordsPerSecond).min().orElse(0);
+              double hi = runs.stream().mapToDouble(BenchResult::recordsPerSecond).max().orElse(0);
               w.printf(
                   Locale.ROOT,
-                  "| %s | %d | %.1f | %.1f | %.1f | %.1f | %d |%n",
+                  "| %s | %.0f | %.0f-%.0f | %.2f | %.2f | %.1f | %.1f | %.0f | %.0f | %d | %.2f"
+                      + " | %.1f-%.1f |%n",
                   k,
-                  r.latencyCommands(),
-                  r.latencyP50Millis(),
-                  r.latencyP90Millis(),
-                  r.latencyP99Millis(),
-                  r.latencyMaxMillis(),
-                  r.commandsAtEnd());
-            }
-          });
-      w.println();
-      w.println("## CPU seconds by task (best run of each configuration)");
-      w.println();
-      w.println("Sampled from Java thread CPU time every 100 ms; garbage collection, JIT and"
-          + " RocksDB's native threads are only in the process total.");
-      w.println();
-      byTaskTable(w, best, BenchResult::cpuNanosByTask, 1e9, "%.2f");
-      w.println();
-      w.println("## Checkpointed state by task (largest checkpoint of the best run)");
-      w.println();
-      byTaskTable(w, best, BenchResult::stateSizeByTask, 1024.0 * 1024.0, "%.2f MiB");
+                  r.recordsPerSecond(),
+                  lo,
+                  hi,
+                  r.processingSeconds(),
+                  r.wallSeconds(),
+                  r.processCpuSeconds(),
+                  r.cpuMicrosPerRecord(),
+                  mib(r.peakHeapUsed()),
+                  mib(r.maxHeapAfterGc()),
+                  r.checkpoints(),
+                  mib(r.maxStateSize()),
+                  r.loadAverageBefore(),
+                  r.loadAverageAfter());
+            });
+        w.println();
+        w.println("## Outputs");
+        w.println();
+        w.println("| configuration | " + String.join(" | ", OUTPUTS) + " |");
+        w.println("|---|" + "---:|".repeat(OUTPUTS.size()));
+        best.forEach(
+            (k, r) ->
+                w.println("| " + k + " | "
+                    + OUTPUTS.stream().map(o -> Long.toString(r.output(o)))
+                        .collect(Collectors.joining(" | "))
+                    + " |"));
+        w.println();
+        w.println(outputAgreement(results));
+        w.println();
+        w.println("## Watermark-to-command latency (full job)");
+        w.println();
+        w.println("| configuration | commands measured | p50 ms | p90 ms | p99 ms | max ms |"
+            + " fired at end of input |");
+        w.println("|---|---:|---:|---:|---:|---:|---:|");
+        best.forEach(
+            (k, r) -> {
+              if (r.benchCase().mode() == BenchCase.Mode.FULL) {
+                w.printf(
+                    Locale.ROOT,
+                    "| %s | %d | %.1f | %.1f | %.1f | %.1f | %d |%n",
+                    k,
+                    r.latencyCommands(),
+                    r.latencyP50Millis(),
+                    r.latencyP90Millis(),
+                    r.latencyP99Millis(),
+                    r.latencyMaxMillis(),
+                    r.commandsAtEnd());
+              }
+            });
+        w.println();
+        w.println("## CPU seconds by task (best run of each configuration)");
+        w.println();
+        w.println("Sampled from Java thread CPU time every 100 ms; garbage collection, JIT and"
+            + " RocksDB's native threads are only in the process total.");
+        w.println();
+        byTaskTable(w, best, BenchResult::cpuNanosByTask, 1e9, "%.2f");
+        w.println();
+        w.println("## Checkpointed state by task (largest checkpoint of the best run)");
+        w.println();
+        byTaskTable(w, best, BenchResult::stateSizeByTask, 1024.0 * 1024.0, "%.2f MiB");
+        w.println();
+      }
+      ScaleReport.writeMarkdown(w, scale);
+      sections.forEach(w::println);
       if (!plots.isEmpty()) {
         w.println();
         w.println("## Plots");

@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * Measurements of one benchmark run. Times are in seconds, sizes in bytes and latencies in
- * milliseconds. A latency is -1 when the run emitted no command that could be measured.
+ * milliseconds. A latency is -1 when the run emitted no command that could be measured. The end
+ * state is the checkpoint taken while the source held its last record, -1 when none was taken.
  */
 public record BenchResult(
     BenchCase benchCase,
@@ -25,6 +26,8 @@ public record BenchResult(
     long commandsAtEnd,
     Map<String, Long> cpuNanosByTask,
     Map<String, Long> stateSizeByTask,
+    long endStateSize,
+    Map<String, Long> endStateSizeByTask,
     double loadAverageBefore,
     double loadAverageAfter) {
 

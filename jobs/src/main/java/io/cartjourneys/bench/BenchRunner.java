@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -21,6 +23,9 @@ import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsStatus;
@@ -48,6 +53,9 @@ public final class BenchRunner {
   /** Managed memory of the one task manager, where RocksDB puts its block cache and buffers. */
   public static final MemorySize MANAGED_MEMORY = MemorySize.ofMebiBytes(256);
 
+  /** Longest wait for the source to reach its last record, and for the checkpoint there. */
+  private static final Duration END_CHECKPOINT_WAIT = Duration.ofMinutes(60);
+
   private BenchRunner() {}
 
   /**
@@ -65,9 +73,28 @@ public final class BenchRunner {
       Map<String, String> flinkOptions,
       Path workDir)
       throws Exception {
+    return run(c, config, input, checkpointInterval, flinkOptions, workDir, false);
+  }
+
+  /**
+   * As {@link #run(BenchCase, JobConfig, RecordIterable, Duration, Map, Path)}.
+   *
+   * @param endCheckpoint hold the last input record until a checkpoint of the job's state at the
+   *     end of the input has completed, and report that checkpoint's size; the hold is left out
+   *     of the processing time
+   */
+  public static BenchResult run(
+      BenchCase c,
+      JobConfig config,
+      RecordIterable input,
+      Duration checkpointInterval,
+      Map<String, String> flinkOptions,
+      Path workDir,
+      boolean endCheckpoint)
+      throws Exception {
     Path tmp = Files.createTempDirectory(Files.createDirectories(workDir), "run-");
     try {
-      return runIn(c, config, input, checkpointInterval, flinkOptions, tmp);
+      return runIn(c, config, input, checkpointInterval, flinkOptions, tmp, endCheckpoint);
     } finally {
       deleteTree(tmp);
     }
@@ -79,7 +106,8 @@ public final class BenchRunner {
       RecordIterable input,
       Duration checkpointInterval,
       Map<String, String> flinkOptions,
-      Path tmp)
+      Path tmp,
+      boolean endCheckpoint)
       throws Exception {
     Configuration conf = new Configuration();
     conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
@@ -89,22 +117,29 @@ public final class BenchRunner {
     conf.set(StateBackendOptions.STATE_BACKEND, c.backend());
     if (c.backend().equals("rocksdb")) {
       conf.set(RocksDBOptions.LOCAL_DIRECTORIES, tmp.resolve("rocksdb").toString());
+      // As the job's own settings do (JobEnvironment): checkpoints upload only new SST files.
+      conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
     }
-    if (!checkpointInterval.isZero()) {
-      conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+    if (!checkpointInterval.isZero() || endCheckpoint) {
+      // Without periodic checkpoints, an interval of a day still lets the bench trigger one.
+      conf.set(
+          CheckpointingOptions.CHECKPOINTING_INTERVAL,
+          checkpointInterval.isZero() ? Duration.ofDays(1) : checkpointInterval);
       String checkpoints = tmp.resolve("checkpoints").toUri().toString();
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints);
+      // Long runs take many checkpoints; keep the end-of-input one in the statistics.
+      conf.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, 1000);
     }
     conf.addAll(Configuration.fromMap(flinkOptions));
 
+    long inputRecords = input.count();
     config.runtime.parallelism = c.parallelism();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(c.parallelism());
-    buildGraph(env, c.mode(), c.rateLimit(), config, input);
+    buildGraph(env, c.mode(), c.rateLimit(), config, input, inputRecords, endCheckpoint);
     StreamGraph graph = env.getStreamGraph();
     graph.setJobName("cart-journeys bench " + c.configuration());
 
-    long inputRecords = input.count();
     MiniClusterConfiguration clusterConfig =
         new MiniClusterConfiguration.Builder()
             .setConfiguration(conf)
@@ -119,7 +154,9 @@ public final class BenchRunner {
       ResourceSampler sampler = new ResourceSampler();
       long submitted = System.nanoTime();
       JobID job = cluster.submitJob(graph).get().getJobID();
-      JobResult result = cluster.requestJobResult(job).get();
+      CompletableFuture<JobResult> jobResult = cluster.requestJobResult(job);
+      long endCheckpointId = endCheckpoint ? checkpointAtEnd(cluster, job, jobResult) : -1;
+      JobResult result = jobResult.get();
       long finished = System.nanoTime();
       sampler.close();
       if (!result.isSuccess()) {
@@ -132,7 +169,41 @@ public final class BenchRunner {
       ArchivedExecutionGraph archived = cluster.getArchivedExecutionGraph(job).get();
       double loadAfter = LoadAverage.oneMinute();
       return measure(
-          c, inputRecords, submitted, finished, sampler, archived, loadBefore, loadAfter);
+          c,
+          inputRecords,
+          submitted,
+          finished,
+          sampler,
+          archived,
+          endCheckpointId,
+          loadBefore,
+          loadAfter);
+    }
+  }
+
+  /**
+   * Waits until the source holds its last record, takes a checkpoint and lets the source go on.
+   * Returns the checkpoint's id, or -1 when the job ended before the hold.
+   */
+  private static long checkpointAtEnd(
+      MiniCluster cluster, JobID job, CompletableFuture<JobResult> jobResult) throws Exception {
+    long deadline = System.nanoTime() + END_CHECKPOINT_WAIT.toNanos();
+    while (BenchProbe.holdStartedNanos() == 0 && !jobResult.isDone()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the job did not reach its last record within " + END_CHECKPOINT_WAIT);
+      }
+      Thread.sleep(20);
+    }
+    if (jobResult.isDone()) {
+      return -1;
+    }
+    try {
+      return cluster
+          .triggerCheckpoint(job, CheckpointType.CONFIGURED)
+          .get(END_CHECKPOINT_WAIT.toMinutes(), TimeUnit.MINUTES);
+    } finally {
+      BenchProbe.releaseHold();
     }
   }
 
@@ -141,14 +212,21 @@ public final class BenchRunner {
       BenchCase.Mode mode,
       double rateLimit,
       JobConfig config,
-      RecordIterable input)
+      RecordIterable input,
+      long inputRecords,
+      boolean holdLast)
       throws Exception {
     ProbedInput probed = new ProbedInput(input);
+    DataGeneratorSource<RawRecord> source;
+    if (holdLast) {
+      source = RecordSource.of(probed, inputRecords, new HoldLastRecord(inputRecords));
+    } else if (rateLimit > 0) {
+      source = RecordSource.of(probed, rateLimit);
+    } else {
+      source = RecordSource.of(probed, inputRecords);
+    }
     DataStream<RawRecord> raw =
-        env.fromSource(
-                rateLimit > 0 ? RecordSource.of(probed, rateLimit) : RecordSource.of(probed),
-                WatermarkStrategy.noWatermarks(),
-                "Replay input")
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "Replay input")
             .setParallelism(1)
             .uid("replay-source")
             .name("Replay input files");
@@ -177,18 +255,21 @@ public final class BenchRunner {
       long finished,
       ResourceSampler sampler,
       ArchivedExecutionGraph archived,
+      long endCheckpointId,
       double loadBefore,
       double loadAfter) {
     long firstRead = BenchProbe.firstReadNanos();
     long lastOutput = BenchProbe.lastOutputNanos();
     double processing = 0;
     if (firstRead > 0 && lastOutput > firstRead) {
-      processing = (lastOutput - firstRead) / 1e9;
+      processing = (lastOutput - firstRead - BenchProbe.heldNanos()) / 1e9;
     }
 
     long checkpoints = 0;
     long maxState = 0;
     Map<String, Long> stateByTask = new LinkedHashMap<>();
+    long endState = -1;
+    Map<String, Long> endStateByTask = new LinkedHashMap<>();
     CheckpointStatsSnapshot stats = archived.getCheckpointStatsSnapshot();
     if (stats != null) {
       checkpoints = stats.getCounts().getNumberOfCompletedCheckpoints();
@@ -203,10 +284,13 @@ public final class BenchRunner {
         }
       }
       if (largest != null) {
-        for (TaskStateStats t : largest.getAllTaskStateStats()) {
-          if (t.getStateSize() > 0) {
-            stateByTask.put(archived.getJobVertex(t.getJobVertexId()).getName(), t.getStateSize());
-          }
+        stateByTask = stateByTask(largest, archived);
+      }
+      for (AbstractCheckpointStats cp : stats.getHistory().getCheckpoints()) {
+        if (cp.getCheckpointId() == endCheckpointId
+            && cp.getStatus() == CheckpointStatsStatus.COMPLETED) {
+          endState = cp.getStateSize();
+          endStateByTask = stateByTask(cp, archived);
         }
       }
     }
@@ -233,6 +317,8 @@ public final class BenchRunner {
             BenchProbe.commandsAtEnd(),
             sampler.cpuByTask(),
             stateByTask,
+            endState,
+            endStateByTask,
             loadBefore,
             loadAfter);
     LOG.info(
@@ -244,6 +330,18 @@ public final class BenchRunner {
         String.format("%.0f", r.recordsPerSecond()),
         String.format("%.2f", r.wallSeconds()));
     return r;
+  }
+
+  /** Returns the state size of each task with state in one checkpoint, by task name. */
+  private static Map<String, Long> stateByTask(
+      AbstractCheckpointStats checkpoint, ArchivedExecutionGraph archived) {
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    for (TaskStateStats t : checkpoint.getAllTaskStateStats()) {
+      if (t.getStateSize() > 0) {
+        sizes.put(archived.getJobVertex(t.getJobVertexId()).getName(), t.getStateSize());
+      }
+    }
+    return sizes;
   }
 
   private static void deleteTree(Path dir) {

@@ -25,6 +25,15 @@ public final class IdentifierRules implements Serializable {
   private final Set<String> blocked = new HashSet<>();
   private final String defaultRegion;
 
+  /**
+   * The last phone number parsed. The sanitizer checks a number with {@link #rejectPhone} and then
+   * normalizes it, and libphonenumber's parse is costly enough to show in profiles. Immutable, so
+   * a reader on another thread sees either the old or the new pair.
+   */
+  private transient PhoneMemo lastPhone;
+
+  private record PhoneMemo(String raw, String normalized) {}
+
   public IdentifierRules(List<String> blockList, String defaultPhoneRegion) {
     for (String b : blockList) {
       blocked.add(b.trim().toLowerCase(Locale.ROOT));
@@ -44,6 +53,16 @@ public final class IdentifierRules implements Serializable {
     if (raw == null || rejectReason(raw) != null) {
       return null;
     }
+    PhoneMemo memo = lastPhone;
+    if (memo != null && memo.raw().equals(raw)) {
+      return memo.normalized();
+    }
+    String normalized = parsePhone(raw);
+    lastPhone = new PhoneMemo(raw, normalized);
+    return normalized;
+  }
+
+  private String parsePhone(String raw) {
     PhoneNumberUtil util = PhoneNumberUtil.getInstance();
     try {
       Phonenumber.PhoneNumber number = util.parse(raw.trim(), defaultRegion);

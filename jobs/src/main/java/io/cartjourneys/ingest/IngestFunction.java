@@ -73,7 +73,7 @@ public class IngestFunction extends ProcessFunction<RawRecord, Signal> {
     repairs.clear();
     Signal s;
     try {
-      s = RecordDecoder.decode(raw.source, raw.payload, repairs);
+      s = RecordDecoder.decode(raw, repairs);
     } catch (DecodeException e) {
       deadLetter(raw, e.reason(), e.getMessage(), ctx);
       return;

@@ -61,7 +61,7 @@ public final class InputWatermarks {
     public long extractTimestamp(RawRecord raw, long previous) {
       long t = raw.time;
       if (t == RawRecord.UNKNOWN_TIME) {
-        Long peeked = RecordDecoder.peekTime(raw.source, raw.payload);
+        Long peeked = RecordDecoder.peekTime(raw);
         t = peeked == null ? RawRecord.UNKNOWN_TIME : peeked;
       }
       if (t != RawRecord.UNKNOWN_TIME

@@ -8,6 +8,7 @@ import io.cartjourneys.avro.DeliveryFeedback;
 import io.cartjourneys.avro.IdentityLink;
 import io.cartjourneys.avro.Item;
 import io.cartjourneys.model.CartItem;
+import io.cartjourneys.model.RawRecord;
 import io.cartjourneys.model.Signal;
 import io.cartjourneys.model.SourceKind;
 import java.nio.charset.StandardCharsets;
@@ -364,6 +365,10 @@ public final class RecordDecoder {
       throw new DecodeException("invalid-time", field);
     }
     String t = v.textValue();
+    long fast = IsoTimestamps.parseMillis(t);
+    if (fast != IsoTimestamps.NOT_HANDLED) {
+      return fast;
+    }
     try {
       return OffsetDateTime.parse(t).toInstant().toEpochMilli();
     } catch (DateTimeParseException | ArithmeticException e) {
@@ -503,6 +508,52 @@ public final class RecordDecoder {
       return null;
     }
   }
+
+  /**
+   * Reads the record time as {@link #peekTime(SourceKind, byte[])} does, and keeps the decoded
+   * record in {@link RawRecord#decoded} for {@link #decode(RawRecord, Repairs)}. The time is only
+   * known once the whole record decodes, because a record that does not is dead-lettered and must
+   * not move the watermark.
+   */
+  public static Long peekTime(RawRecord raw) {
+    Decoded d = decoded(raw);
+    return d.signal == null ? null : d.signal.time;
+  }
+
+  /**
+   * Decodes a raw record as {@link #decode(SourceKind, byte[], Repairs)} does, or takes the result
+   * that {@link #peekTime(RawRecord)} kept and clears it. The returned Signal belongs to the
+   * caller.
+   */
+  public static Signal decode(RawRecord raw, Repairs repairs) throws DecodeException {
+    Decoded d = decoded(raw);
+    raw.decoded = null;
+    for (Repairs.Repair r : d.repairs.entries()) {
+      repairs.add(r.reason(), r.field(), r.count());
+    }
+    if (d.error != null) {
+      throw d.error;
+    }
+    return d.signal;
+  }
+
+  private static Decoded decoded(RawRecord raw) {
+    if (raw.decoded instanceof Decoded d) {
+      return d;
+    }
+    Repairs repairs = new Repairs();
+    Decoded d;
+    try {
+      d = new Decoded(decode(raw.source, raw.payload, repairs), null, repairs);
+    } catch (DecodeException e) {
+      d = new Decoded(null, e, repairs);
+    }
+    raw.decoded = d;
+    return d;
+  }
+
+  /** The outcome of decoding one payload: the record or why it was rejected, and the repairs. */
+  private record Decoded(Signal signal, DecodeException error, Repairs repairs) {}
 
   static String utf8(byte[] b) {
     return new String(b, StandardCharsets.UTF_8);

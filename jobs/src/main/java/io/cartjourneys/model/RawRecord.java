@@ -1,12 +1,14 @@
 package io.cartjourneys.model;
 
 import java.util.Arrays;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * Bytes as they arrived from one input, before decoding. Every mode (replay files, Kafka topics,
  * the REES46 adapter) feeds the job graph with these, so decoding and dead-lettering happen in one
  * place.
  */
+@TypeInfo(RawRecordSerializer.Factory.class)
 public class RawRecord {
   /** Which input the bytes came from. */
   public SourceKind source;
@@ -27,6 +29,13 @@ public class RawRecord {
    * ahead): the reason ingest dead-letters it with. Null for every other record.
    */
   public String rejection;
+
+  /**
+   * The result of decoding {@link #payload} (the decoder's own type), kept by the stage that read
+   * the record's time so that ingest does not decode it again; null when not decoded yet. Kept by
+   * copies within one task, never sent between tasks.
+   */
+  public transient Object decoded;
 
   public RawRecord() {}
 

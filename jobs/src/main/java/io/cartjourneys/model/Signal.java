@@ -2,12 +2,14 @@ package io.cartjourneys.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * A decoded input record on its way from ingest to the person it belongs to. One flat type keeps
- * the identity stages generic: they only read and rewrite the identifier fields. Public fields and
- * a no-argument constructor make it a Flink POJO, whose serializer tolerates added fields.
+ * the identity stages generic: they only read and rewrite the identifier fields. Flink serializes
+ * it with {@link SignalSerializer}, which must learn every field added here.
  */
+@TypeInfo(SignalSerializer.Factory.class)
 public class Signal {
   /**
    * Event type of the notice an identity stage sends to a customer when one of their cookies or
@@ -174,12 +176,16 @@ public class Signal {
     s.pushToken = pushToken;
     s.cartId = cartId;
     s.orderId = orderId;
-    s.items = new ArrayList<>();
-    for (CartItem i : items) {
-      s.items.add(i.copy());
+    if (items == null) {
+      s.items = null;
+    } else {
+      s.items = new ArrayList<>(items.size());
+      for (CartItem i : items) {
+        s.items.add(i == null ? null : i.copy());
+      }
     }
-    s.emails = new ArrayList<>(emails);
-    s.phones = new ArrayList<>(phones);
+    s.emails = emails == null ? null : new ArrayList<>(emails);
+    s.phones = phones == null ? null : new ArrayList<>(phones);
     s.firstName = firstName;
     s.locale = locale;
     s.timeZone = timeZone;

@@ -34,6 +34,7 @@ class BenchCommandITCase {
         new CommandLine(new CartJourneysCli())
             .execute(
                 "bench",
+                "--parts", "matrix",
                 "--input", in.toString(),
                 "--out", out.toString(),
                 "--modes", "decode,full",
@@ -72,6 +73,42 @@ class BenchCommandITCase {
     assertThat(run(python.toString(), script.toString(), out.toString())).isZero();
     assertThat(out.resolve("throughput.png")).exists();
     assertThat(out.resolve("cpu-by-stage.png")).exists();
+  }
+
+  /** The scale part generates its input and reports state at the end of it, per known person. */
+  @Test
+  void scalePartWritesStatePerKnownPerson() throws Exception {
+    Path out = tmp.resolve("scale");
+
+    int exit =
+        new CommandLine(new CartJourneysCli())
+            .execute(
+                "bench",
+                "--parts", "scale",
+                "--scale-persons", "120",
+                "--parallelism", "1",
+                "--work-dir", tmp.resolve("work").toString(),
+                "--checkpoint-interval", "0",
+                "--out", out.toString(),
+                "--no-plots");
+
+    assertThat(exit).isZero();
+    List<String> lines = Files.readAllLines(out.resolve(ScaleReport.SCALING_CSV));
+    assertThat(lines.get(0).split(",")).containsExactlyElementsOf(ScaleReport.COLUMNS);
+    assertThat(lines).hasSize(2);
+    Map<String, String> r = row(lines.get(0), lines.get(1));
+    assertThat(r.get("input")).isEqualTo("generated");
+    assertThat(r.get("persons")).isEqualTo("120");
+    assertThat(Long.parseLong(r.get("known_persons"))).isPositive();
+    assertThat(Double.parseDouble(r.get("end_state_mb"))).isPositive();
+    assertThat(Double.parseDouble(r.get("person_state_bytes_per_known_person"))).isPositive();
+    assertThat(Double.parseDouble(r.get("state_bytes_per_known_person")))
+        .isGreaterThan(Double.parseDouble(r.get("person_state_bytes_per_known_person")));
+    assertThat(Long.parseLong(r.get("out_decisions"))).isPositive();
+    assertThat(Files.readAllLines(out.resolve(ScaleReport.SCALING_STATE_CSV)))
+        .hasSizeGreaterThan(1);
+    assertThat(Files.readString(out.resolve(BenchReport.RESULTS_MD)))
+        .contains("## Scaling with the number of persons");
   }
 
   private static int run(String... command) throws Exception {

@@ -7,6 +7,7 @@ import io.cartjourneys.avro.BehaviourEvent;
 import io.cartjourneys.avro.Channel;
 import io.cartjourneys.avro.EventType;
 import io.cartjourneys.avro.Item;
+import io.cartjourneys.model.RawRecord;
 import io.cartjourneys.model.Signal;
 import io.cartjourneys.model.SourceKind;
 import java.nio.ByteBuffer;
@@ -96,6 +97,36 @@ class RecordDecoderTest {
     assertThat(s.emailConsent).isEqualTo("UNKNOWN");
     assertThat(s.pushConsent).isEqualTo("UNKNOWN");
     assertThat(s.emails).containsExactly("A@B.co");
+  }
+
+  @Test
+  void peekedRecordDecodesOnceAndIsHandedOver() throws Exception {
+    String json =
+        "{\"event_id\":\"e-1\",\"event_type\":\"PRODUCT_VIEW\","
+            + "\"occurred_at\":\"2026-03-01T10:00:00Z\"}";
+    RawRecord raw = new RawRecord(SourceKind.EVENTS, utf8(json), 1);
+
+    Long time = RecordDecoder.peekTime(raw);
+    Signal decoded = RecordDecoder.decode(raw, new Repairs());
+
+    assertThat(time).isEqualTo(Instant.parse("2026-03-01T10:00:00Z").toEpochMilli());
+    assertThat(decoded.id).isEqualTo("e-1");
+    assertThat(decoded.time).isEqualTo(time);
+    assertThat(raw.decoded).as("the decoded record is handed over, not kept").isNull();
+  }
+
+  @Test
+  void peekedBadRecordKeepsItsReason() {
+    RawRecord raw =
+        new RawRecord(
+            SourceKind.EVENTS,
+            utf8("{\"event_id\":\"e\",\"event_type\":\"WAVE\",\"occurred_at\":0}"),
+            1);
+
+    assertThat(RecordDecoder.peekTime(raw)).isNull();
+    assertThatThrownBy(() -> RecordDecoder.decode(raw, new Repairs()))
+        .isInstanceOfSatisfying(
+            DecodeException.class, e -> assertThat(e.reason()).isEqualTo("unknown-event-type"));
   }
 
   private static void assertReason(String json, String reason) {

@@ -30,6 +30,16 @@ public final class RecordSource {
         new IteratingFunction(records), count, TypeInformation.of(RawRecord.class));
   }
 
+  /**
+   * As {@link #of(RecordIterable, long)}, with a rate limiter that grants one permit per record
+   * before the record is read.
+   */
+  public static DataGeneratorSource<RawRecord> of(
+      RecordIterable records, long count, RateLimiterStrategy<?> limiter) {
+    return new DataGeneratorSource<>(
+        new IteratingFunction(records), count, limiter, TypeInformation.of(RawRecord.class));
+  }
+
   /** Like {@link #of(RecordIterable)}, but emits at most {@code recordsPerSecond} records. */
   public static DataGeneratorSource<RawRecord> of(RecordIterable records, double recordsPerSecond)
       throws IOException {

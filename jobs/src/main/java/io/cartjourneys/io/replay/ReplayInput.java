@@ -76,7 +76,8 @@ public final class ReplayInput implements RecordIterable {
         if (best == null) {
           throw new NoSuchElementException();
         }
-        RawRecord r = new RawRecord(best.kind, best.line.getBytes(StandardCharsets.UTF_8), sequence++);
+        RawRecord r = best.line;
+        r.sequence = sequence++;
         r.time = best.time == Long.MIN_VALUE ? RawRecord.UNKNOWN_TIME : best.time;
         try {
           best.advance();
@@ -98,7 +99,10 @@ public final class ReplayInput implements RecordIterable {
   private static final class Head {
     final SourceKind kind;
     final BufferedReader reader;
-    String line;
+
+    /** The next record of this file, decoded for its time; null at the end of the file. */
+    RawRecord line;
+
     long time;
 
     Head(SourceKind kind, BufferedReader reader) {
@@ -107,13 +111,18 @@ public final class ReplayInput implements RecordIterable {
     }
 
     void advance() throws IOException {
+      String text;
       do {
-        line = reader.readLine();
-      } while (line != null && line.isBlank());
-      if (line != null) {
-        Long t = RecordDecoder.peekTime(kind, line.getBytes(StandardCharsets.UTF_8));
-        time = t == null ? Long.MIN_VALUE : t;
+        text = reader.readLine();
+      } while (text != null && text.isBlank());
+      if (text == null) {
+        line = null;
+        return;
       }
+      line = new RawRecord(kind, text.getBytes(StandardCharsets.UTF_8), 0);
+      // Keeps the decoded record in the RawRecord, for ingest when it runs in this task.
+      Long t = RecordDecoder.peekTime(line);
+      time = t == null ? Long.MIN_VALUE : t;
     }
   }
 }
