@@ -41,6 +41,9 @@ public final class SignalSerializer extends TypeSerializerSingleton<Signal> {
   // Bits of the flags byte.
   private static final int AUTHENTICATED = 1;
   private static final int DELETED = 2;
+  // Added without a new format version: data written before it has the bit clear, which reads as
+  // false, the field's default.
+  private static final int UNLISTED = 4;
 
   @Override
   public boolean isImmutableType() {
@@ -70,7 +73,10 @@ public final class SignalSerializer extends TypeSerializerSingleton<Signal> {
   @Override
   public void serialize(Signal s, DataOutputView out) throws IOException {
     out.writeByte(s.kind == null ? -1 : s.kind.ordinal());
-    out.writeByte((s.authenticated ? AUTHENTICATED : 0) | (s.deleted ? DELETED : 0));
+    out.writeByte(
+        (s.authenticated ? AUTHENTICATED : 0)
+            | (s.deleted ? DELETED : 0)
+            | (s.unlisted ? UNLISTED : 0));
     out.writeLong(s.time);
     out.writeLong(s.sequence);
     out.writeLong(s.lastChangeAt);
@@ -118,6 +124,7 @@ public final class SignalSerializer extends TypeSerializerSingleton<Signal> {
     int flags = in.readByte();
     s.authenticated = (flags & AUTHENTICATED) != 0;
     s.deleted = (flags & DELETED) != 0;
+    s.unlisted = (flags & UNLISTED) != 0;
     s.time = in.readLong();
     s.sequence = in.readLong();
     s.lastChangeAt = in.readLong();

@@ -142,6 +142,7 @@ class SignalSerializerTest {
     s.arrivalWatermark = 1_700_000_000_003L;
     s.authenticated = true;
     s.deleted = true;
+    s.unlisted = true;
     for (Field f : Signal.class.getFields()) {
       if (f.getType() == String.class && !Modifier.isStatic(f.getModifiers())) {
         try {
