@@ -32,8 +32,13 @@ pid=$!
 cj_record_pid kafka "$pid"
 cj_log "started Kafka, pid $pid, log $cj_log_dir/kafka.log"
 
+# cj_wait_for silences the probe, so a dead broker is reported on a copy of stderr.
+exec 4>&2
 kafka_up() {
-  cj_is_ours "$pid" || cj_die "Kafka exited during start; see $cj_log_dir/kafka.out"
+  if ! cj_is_ours "$pid"; then
+    tail -n 20 "$cj_log_dir/kafka.out" >&4
+    cj_die "Kafka exited during start; see $cj_log_dir/kafka.out" 2>&4
+  fi
   (exec 3<>"/dev/tcp/127.0.0.1/$CART_JOURNEYS_KAFKA_PORT") 2>/dev/null
 }
 cj_wait_for "Kafka at 127.0.0.1:$CART_JOURNEYS_KAFKA_PORT" "$CART_JOURNEYS_START_TIMEOUT" kafka_up

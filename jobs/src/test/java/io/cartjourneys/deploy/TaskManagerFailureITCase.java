@@ -65,10 +65,23 @@ class TaskManagerFailureITCase {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    cluster = new LocalCluster(Files.createDirectories(dir.resolve("cluster")));
-    cluster.run("start-kafka.sh");
-    cluster.run("create-topics.sh", "2");
-    cluster.run("start-cluster.sh");
+    // The ports are free when chosen but another process on the machine may take one before the
+    // broker or the cluster binds it, so a failed start is tried once more on new ports.
+    for (int attempt = 1; ; attempt++) {
+      cluster = new LocalCluster(Files.createDirectories(dir.resolve("cluster-" + attempt)));
+      try {
+        cluster.run("start-kafka.sh");
+        cluster.run("create-topics.sh", "2");
+        cluster.run("start-cluster.sh");
+        return;
+      } catch (IOException e) {
+        cluster.close();
+        if (attempt == 2) {
+          throw e;
+        }
+        LOG.warn("Starting the local cluster failed; trying again on other ports", e);
+      }
+    }
   }
 
   @AfterAll
