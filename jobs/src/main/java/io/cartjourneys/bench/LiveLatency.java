@@ -272,7 +272,7 @@ public final class LiveLatency {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "cart-journeys-latency-reader");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    // Answer a fetch as soon as one byte is there, so that the consumer adds little latency.
+    // Return a fetch as soon as one byte is there, so that the consumer adds little latency.
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
     props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

@@ -9,17 +9,17 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 
 /**
- * Who owned one identifier over time, in the keyed state of an identity stage: the current owner
- * and the event time it took over, and for cookies and devices the owners before it, so that a
- * record that arrives late, or a candidate for a cart change made before the identifier moved, is
- * attributed to whoever owned the identifier at that time. Earlier owners are kept for the buffer
+ * The owners of one identifier over time, in the keyed state of an identity stage: the current
+ * owner and the event time it took over, and for cookies and devices the owners before it. A record
+ * that arrives late, or a candidate for a cart change made before the identifier moved, is thus
+ * attributed to the owner of the identifier at that time. Earlier owners are kept for the buffer
  * TTL after they were replaced, and at most {@link #MAX_SPANS} of them.
  */
 final class OwnerHistory {
   /** Owner of a span whose customer was erased: records from that span are dropped. */
   static final String ERASED = "x:";
 
-  /** Earlier owners kept per identifier, so a kiosk that changes hands often forgets the oldest. */
+  /** Earlier owners kept per identifier, so a kiosk that changes hands often drops the oldest. */
   static final int MAX_SPANS = 16;
 
   private final ValueState<String> owner;
@@ -200,7 +200,7 @@ final class OwnerHistory {
     return i + 1 < spans.size() ? spans.get(i + 1).since : now;
   }
 
-  /** Who owned the identifier from {@code since} until the next span starts. */
+  /** The owner of the identifier from {@code since} until the next span starts. */
   public static class Span {
     /** Event time the owner took over, epoch ms. */
     public long since;

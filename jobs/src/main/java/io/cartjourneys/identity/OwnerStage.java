@@ -80,7 +80,7 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
 
   /**
    * Customers remembered per email or phone as waiting claimants. A value listed by more profiles
-   * than this (a shared family or office address) forgets the later ones. Their claims are still
+   * than this (a shared family or office address) drops the later ones. Their claims are still
    * rejected and audited, and they claim again with their next profile update.
    */
   static final int MAX_CLAIMANTS = 100;
@@ -334,8 +334,8 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
   }
 
   /**
-   * The time whose owner a record belongs to: the cart change for an abandonment candidate, the
-   * record's own time otherwise, or the time it was linked if it waited for an owner upstream.
+   * Returns the time whose owner a record belongs to: the cart change for an abandonment candidate,
+   * the record's own time otherwise, or the time it was linked if it waited for an owner upstream.
    */
   private static long lookupTime(Signal s) {
     long own = s.kind == Signal.Kind.CANDIDATE ? s.lastChangeAt : s.time;
@@ -379,7 +379,7 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
     hold(s, ctx);
   }
 
-  /** A profile lists this email or phone: it becomes the customer's unless another owns it. */
+  /** Gives a profile's email or phone to its customer, unless another customer owns it. */
   private void claim(Signal s, Context ctx, Collector<Signal> out) throws Exception {
     String target = "c:" + s.customerId;
     String current = history.current();
@@ -400,8 +400,8 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
   }
 
   /**
-   * A profile stopped listing this email or phone, or was erased: the customer's claim ends, and
-   * the earliest waiting claimant (ties by customer id) takes the address over.
+   * Ends a customer's claim on an email or phone that their profile no longer lists or that was
+   * erased. The earliest waiting claimant (ties by customer id) takes the address over.
    */
   private void unlist(Signal s, Context ctx, Collector<Signal> out) throws Exception {
     claimants.remove(s.customerId);
@@ -463,9 +463,9 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
   }
 
   /**
-   * An erasure copy: the identifier stops pointing at the erased customer, and its earlier owners
-   * keep no trace of them. The limits stage removes the erased customer's identifiers from later
-   * records, so a late link of that customer cannot set the pointer again.
+   * Applies an erasure copy: the identifier stops pointing at the erased customer, and its earlier
+   * owners keep no trace of them. The limits stage removes the erased customer's identifiers from
+   * later records, so a late link of that customer cannot set the pointer again.
    */
   private void erase(Signal s) throws Exception {
     if (history.erase("c:" + s.customerId, s.time)) {
@@ -491,8 +491,8 @@ public class OwnerStage extends EventTimeOrdered<Signal> implements Checkpointed
   }
 
   /**
-   * The notice that tells a customer this cookie or device is no longer theirs, from the time of
-   * the record that moved it. It is ordered downstream like that record.
+   * Builds the notice that informs a customer this cookie or device is no longer theirs, from the
+   * time of the record that moved it. It is ordered downstream like that record.
    */
   private Signal releaseNotice(Signal cause, String customer, Context ctx) {
     Signal n = new Signal();

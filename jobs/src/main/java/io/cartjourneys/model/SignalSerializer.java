@@ -237,7 +237,7 @@ public final class SignalSerializer extends TypeSerializerSingleton<Signal> {
     return values;
   }
 
-  /** A string as its UTF-8 byte length plus one (zero for null), then the bytes. */
+  /** Writes a string as its UTF-8 byte length plus one (zero for null), then the bytes. */
   private static void writeString(String s, DataOutputView out) throws IOException {
     if (s == null) {
       writeLength(-1, out);
@@ -258,7 +258,7 @@ public final class SignalSerializer extends TypeSerializerSingleton<Signal> {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  /** A length of -1 (null) or more as an unsigned variable-length int of length + 1. */
+  /** Writes a length of -1 (null) or more as an unsigned variable-length int of length + 1. */
   private static void writeLength(int length, DataOutputView out) throws IOException {
     int v = length + 1;
     while ((v & ~0x7F) != 0) {
