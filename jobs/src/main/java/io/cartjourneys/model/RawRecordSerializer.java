@@ -3,11 +3,9 @@ package io.cartjourneys.model;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.Map;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -116,62 +114,11 @@ public final class RawRecordSerializer extends TypeSerializerSingleton<RawRecord
   }
 
   /** Type information that makes Flink use {@link RawRecordSerializer}. */
-  public static final class TypeInfo extends TypeInformation<RawRecord> {
+  public static final class TypeInfo extends SerializerTypeInfo<RawRecord> {
     private static final long serialVersionUID = 1L;
 
-    @Override
-    public boolean isBasicType() {
-      return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-      return false;
-    }
-
-    @Override
-    public int getArity() {
-      return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-      return 1;
-    }
-
-    @Override
-    public Class<RawRecord> getTypeClass() {
-      return RawRecord.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-      return false;
-    }
-
-    @Override
-    public TypeSerializer<RawRecord> createSerializer(SerializerConfig config) {
-      return INSTANCE;
-    }
-
-    @Override
-    public String toString() {
-      return "RawRecord";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof TypeInfo;
-    }
-
-    @Override
-    public int hashCode() {
-      return TypeInfo.class.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object o) {
-      return o instanceof TypeInfo;
+    public TypeInfo() {
+      super(RawRecord.class, INSTANCE);
     }
   }
 

@@ -6,11 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
@@ -299,62 +297,11 @@ public final class SignalSerializer extends TypeSerializerSingleton<Signal> {
   }
 
   /** Type information that makes Flink use {@link SignalSerializer} wherever Signal appears. */
-  public static final class TypeInfo extends TypeInformation<Signal> {
+  public static final class TypeInfo extends SerializerTypeInfo<Signal> {
     private static final long serialVersionUID = 1L;
 
-    @Override
-    public boolean isBasicType() {
-      return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-      return false;
-    }
-
-    @Override
-    public int getArity() {
-      return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-      return 1;
-    }
-
-    @Override
-    public Class<Signal> getTypeClass() {
-      return Signal.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-      return false;
-    }
-
-    @Override
-    public TypeSerializer<Signal> createSerializer(SerializerConfig config) {
-      return INSTANCE;
-    }
-
-    @Override
-    public String toString() {
-      return "Signal";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof TypeInfo;
-    }
-
-    @Override
-    public int hashCode() {
-      return TypeInfo.class.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object o) {
-      return o instanceof TypeInfo;
+    public TypeInfo() {
+      super(Signal.class, INSTANCE);
     }
   }
 
