@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.flink.api.common.JobStatus;
@@ -49,15 +50,16 @@ import org.junit.jupiter.api.Test;
 /**
  * A steady generated stream through the real job graph on a local cluster, checkpointed every 4 s:
  * each visit uses a web cookie or device seen once and never again, a third of them log in as one
- * of 500 customers, some buy. The test samples the size of each completed checkpoint and the heap
- * after a full GC, and checks that both level off: the samples of the last quarter of the run stay
- * within a margin of those of its second quarter, by which time every retention period of the job
- * has passed in event time.
+ * of 500 customers, some buy. The test samples the size of each completed checkpoint, per task and
+ * in all, and the heap after a full GC, and checks that they level off: the samples of the last
+ * quarter of the run stay within a margin of those of its second quarter, by which time every
+ * retention period of the job has passed in event time.
  *
- * <p>The run lasts {@code soak.seconds} (75 in the default build; {@code -Psoak} runs 1800). Each
- * record advances event time by 20 s at 1,000 records per wall-clock second, so 75 s cover about 17
- * days of traffic, and the cookie retention is set to 2 days so that it has passed by the second
- * quarter of the run.
+ * <p>The run lasts {@code soak.seconds} (180 in the default build; {@code -Psoak} runs 1800). Each
+ * record advances event time by 20 s at 1,000 records per wall-clock second, so 180 s cover about
+ * 42 days of traffic. The cookie and device retention and the link-limit window are set to 2 days
+ * of event time (about 9 s of the run), the re-entry cooldown is 7 days (30 s), so all of them have
+ * passed by the second quarter of a 3-minute run.
  */
 class SoakITCase {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,12 +68,20 @@ class SoakITCase {
   private static final long STEP_MILLIS = 20_000;
   private static final long T0 = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
 
-  /** One sample: seconds since start, completed checkpoint size in bytes, heap used after GC. */
-  record Sample(long second, long checkpointBytes, long heapBytes) {}
+  /**
+   * One sample: seconds since start, completed checkpoint size in bytes, the same by task name, and
+   * the heap used after GC in bytes.
+   */
+  record Sample(long second, long checkpointBytes, Map<String, Long> taskBytes, long heapBytes) {
+    @Override
+    public String toString() {
+      return second + "s: " + checkpointBytes + " B, heap " + heapBytes + " B";
+    }
+  }
 
   @Test
   void stateAndHeapLevelOff() throws Exception {
-    int seconds = Integer.getInteger("soak.seconds", 75);
+    int seconds = Integer.getInteger("soak.seconds", 180);
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
@@ -91,6 +101,7 @@ class SoakITCase {
     JobConfig config = JobConfig.load(null);
     config.runtime.parallelism = 2;
     config.identity.anonymousRetention = Duration.ofDays(2);
+    config.identity.limitWindow = Duration.ofDays(2);
     env.setParallelism(2);
 
     DataStream<RawRecord> raw =
@@ -110,6 +121,7 @@ class SoakITCase {
     HttpClient http = HttpClient.newHttpClient();
     String base = "http://127.0.0.1:" + port + "/jobs/" + job.getJobID();
     List<Sample> samples = new ArrayList<>();
+    Map<String, String> taskNames = null;
     long start = System.nanoTime();
     long end = start + Duration.ofSeconds(seconds).toNanos();
     long lastCheckpoint = -1;
@@ -130,17 +142,23 @@ class SoakITCase {
           continue;
         }
         lastCheckpoint = latest.path("id").asLong();
+        if (taskNames == null) {
+          taskNames = taskNames(http, base);
+        }
+        Map<String, Long> byTask = stateByTask(http, base, taskNames, lastCheckpoint);
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         long second = (System.nanoTime() - start) / 1_000_000_000L;
-        samples.add(new Sample(second, latest.path("state_size").asLong(), heap));
+        samples.add(new Sample(second, latest.path("state_size").asLong(), byTask, heap));
       }
-      System.out.println(
-          "Soak state by task at the last checkpoint: " + stateByTask(http, base, lastCheckpoint));
     } finally {
       job.cancel().get();
     }
-    System.out.println("Soak samples (second, checkpoint bytes, heap bytes): " + samples);
+    System.out.println("Soak samples: " + samples);
+    if (!samples.isEmpty()) {
+      System.out.println(
+          "Soak state by task at the last checkpoint: " + samples.get(samples.size() - 1).taskBytes());
+    }
     InMemoryReporter metrics = InMemoryReporter.forRun(run);
     long recordsIn = metrics.count(JobMetric.RECORDS_IN);
     long deadLetters = metrics.count(JobMetric.DEAD_LETTERS);
@@ -157,9 +175,24 @@ class SoakITCase {
     List<Sample> last = quarter(samples, 3);
     long stateBefore = max(second, Sample::checkpointBytes);
     long stateAfter = max(last, Sample::checkpointBytes);
+    Set<String> tasks = samples.get(samples.size() - 1).taskBytes().keySet();
+    for (String task : tasks) {
+      System.out.printf(
+          "Soak task state, largest in the second and last quarter: %d B, %d B: %s%n",
+          max(second, x -> x.taskBytes().getOrDefault(task, 0L)),
+          max(last, x -> x.taskBytes().getOrDefault(task, 0L)),
+          task);
+    }
+    for (String task : tasks) {
+      long taskBefore = max(second, x -> x.taskBytes().getOrDefault(task, 0L));
+      long taskAfter = max(last, x -> x.taskBytes().getOrDefault(task, 0L));
+      assertThat(taskAfter)
+          .as("checkpointed state of task '%s' in the last quarter against the second", task)
+          .isLessThanOrEqualTo(taskBefore * 12 / 10 + 32_000);
+    }
     assertThat(stateAfter)
         .as("checkpoint size in the last quarter against the second quarter (%s)", samples)
-        .isLessThanOrEqualTo(stateBefore * 13 / 10 + 1_000_000);
+        .isLessThanOrEqualTo(stateBefore * 11 / 10 + 100_000);
     long heapBefore = max(second, Sample::heapBytes);
     long heapAfter = max(last, Sample::heapBytes);
     assertThat(heapAfter)
@@ -193,13 +226,18 @@ class SoakITCase {
     return JSON.readTree(r.body());
   }
 
-  /** Checkpointed bytes per task (chained operators) of one checkpoint, by task name. */
-  private static Map<String, Long> stateByTask(HttpClient http, String base, long checkpoint)
-      throws Exception {
+  /** Names of the job's tasks (chained operators), by vertex id. */
+  private static Map<String, String> taskNames(HttpClient http, String base) throws Exception {
     Map<String, String> names = new TreeMap<>();
     for (JsonNode v : get(http, base).path("vertices")) {
       names.put(v.path("id").asText(), v.path("name").asText());
     }
+    return names;
+  }
+
+  /** Checkpointed bytes per task of one checkpoint, by task name. */
+  private static Map<String, Long> stateByTask(
+      HttpClient http, String base, Map<String, String> names, long checkpoint) throws Exception {
     Map<String, Long> sizes = new TreeMap<>();
     JsonNode tasks = get(http, base + "/checkpoints/details/" + checkpoint).path("tasks");
     tasks
