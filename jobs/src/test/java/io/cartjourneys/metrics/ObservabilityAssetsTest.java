@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Checks the shipped monitoring files against the job's metric list: every metric the Grafana
  * dashboard and the Prometheus alert rules query is one the job registers ({@link JobMetric}) or
- * one of Flink's own that {@link JobMetric#FLINK_METRICS} lists.
+ * one of Flink's own that {@link JobMetric#FLINK_METRICS} lists, and every metric the job registers
+ * has a dashboard panel.
  */
 class ObservabilityAssetsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,6 +34,22 @@ class ObservabilityAssetsTest {
     List<String> queries = dashboardQueries();
     assertThat(queries).isNotEmpty();
     assertThat(unknownMetrics(queries)).as("metrics the job does not register").isEmpty();
+  }
+
+  @Test
+  void dashboardShowsEveryJobMetric() throws IOException {
+    String queries = String.join("\n", dashboardQueries());
+    List<String> missing = new ArrayList<>();
+    for (JobMetric m : JobMetric.values()) {
+      boolean shown =
+          Pattern.compile(Pattern.quote(m.prometheusName()) + "\\b").matcher(queries).find()
+              || (m.prometheusLabelledName() != null
+                  && queries.contains(m.prometheusLabelledName()));
+      if (!shown) {
+        missing.add(m.metricName());
+      }
+    }
+    assertThat(missing).as("job metrics no dashboard panel queries").isEmpty();
   }
 
   @Test
