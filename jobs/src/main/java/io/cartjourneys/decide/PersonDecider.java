@@ -378,8 +378,19 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
           p.changes.add(new PersonState.CartChange(s.time, s.eventType, i.copy()));
         }
         trimChanges(p);
-        if (hadItems && p.cart().isEmpty()) {
+        List<CartItem> cart = p.cart();
+        if (hadItems && cart.isEmpty()) {
           out.collect(JourneyEvent.of(JourneyEvent.Type.CART_EMPTIED, customer, s.time));
+        } else if (!cart.isEmpty()) {
+          PersonState.EnteredJourney entered = p.journeyOfCurrentEpisode();
+          if (entered != null) {
+            // The journey of this episode may have steps to come; they show the cart as it is.
+            JourneyEvent e = JourneyEvent.of(JourneyEvent.Type.CART, customer, s.time);
+            e.journeyId = entered.journeyId;
+            e.cart = cart;
+            e.viewed = recentlyViewed(p, cart);
+            out.collect(e);
+          }
         }
       }
       case "PURCHASE" -> {
