@@ -163,6 +163,20 @@ class JourneyRulesITCase {
     event("cc3", "ADD_TO_CART", "11:00", "MOBILE_APP", null, "d-changed", "k-changed", true, "SKU-31", null);
     event("cc4", "REMOVE_FROM_CART", "12:00", "MOBILE_APP", null, "d-changed", "k-changed", true, "SKU-30", null);
 
+    // The push at 10:30 goes to tok-old; the app is reinstalled at 10:40 with tok-new, and the
+    // gateway reports tok-old invalid at 10:45. The next cart, a week later, is pushed to tok-new.
+    profile("k-reinstall", "OPTED_IN", "OPTED_IN", "UTC");
+    event("ri1", "LOGIN", "09:50", "MOBILE_APP", null, "d-old", "k-reinstall", true, null, "tok-old");
+    event("ri2", "ADD_TO_CART", "10:00", "MOBILE_APP", null, "d-old", "k-reinstall", true, "SKU-32", null);
+    event("ri3", "LOGIN", "10:40", "MOBILE_APP", null, "d-new", "k-reinstall", true, null, "tok-new");
+    String reinstallJourney =
+        Ids.journeyId("k-reinstall", Instant.parse(DAY + "10:00:00Z").toEpochMilli());
+    feedback.add(
+        "{\"command_id\":\"" + Ids.commandId("k-reinstall", reinstallJourney, 1)
+            + "\",\"status\":\"TOKEN_INVALID\",\"occurred_at\":\"" + DAY + "10:45:00Z\"}");
+    event("ri4", "PURCHASE", "11:00", "MOBILE_APP", null, "d-new", "k-reinstall", true, "SKU-32", null);
+    event("ri5", "ADD_TO_CART", "2026-03-18T10:00", "MOBILE_APP", null, "d-new", "k-reinstall", true, "SKU-33", null);
+
     // Records the job cannot process at all.
     events.add("{this is not json");
     events.add("{\"event_id\":\"bad-1\",\"occurred_at\":\"" + DAY + "10:00:00Z\"}");
@@ -382,6 +396,14 @@ class JourneyRulesITCase {
     assertThat(sent).extracting(d -> d.path("facts").path("cart_changed_at").asText(null))
         .containsExactly(null, DAY + "12:00:00Z");
     assertThat(outcomes("k-changed")).contains("SUPPRESSED:episode-already-entered");
+  }
+
+  @Test
+  void invalidTokenFeedbackDropsTheTokenThePushWentTo() throws IOException {
+    assertThat(commands("push.jsonl", "k-reinstall"))
+        .containsExactly(
+            "PUSH step 1 at 2026-03-10T10:30:00Z to tok-old",
+            "PUSH step 1 at 2026-03-18T10:30:00Z to tok-new");
   }
 
   private JsonNode entered(String customer) throws IOException {
