@@ -387,7 +387,7 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
         } else if (!cart.isEmpty()) {
           PersonState.EnteredJourney entered = p.journeyOfCurrentEpisode();
           if (entered != null) {
-            // The journey of this episode may have steps to come; they show the cart as it is.
+            // The journey of this episode may have steps to come, and they show the cart as it is now.
             JourneyEvent e = JourneyEvent.of(JourneyEvent.Type.CART, customer, s.time);
             e.journeyId = entered.journeyId;
             e.cart = cart;
@@ -481,7 +481,7 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
   /**
    * Sets the current token after a change at {@code time} and hands it to the push journeys whose
    * first touch is still to come, so that they remember the token their push goes to. A step due
-   * at the same instant sees the change, as every record of an instant applies before its steps.
+   * at the same instant uses the new token, because records of an instant apply before its steps.
    */
   private static void tokenChanged(PersonState p, long time) {
     currentToken(p);

@@ -82,7 +82,7 @@ public class PersonState {
     /** Channel of step 1: PUSH or EMAIL. Step 2 is always EMAIL. */
     public String channel;
 
-    /** When step 1 is planned, epoch ms; 0 in state written before this field existed. */
+    /** Planned time of step 1, epoch ms, or 0 in state written before this field existed. */
     public long firstTouchAt;
 
     /**

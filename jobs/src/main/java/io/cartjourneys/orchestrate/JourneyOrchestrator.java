@@ -292,7 +292,7 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
 
   /**
    * Gives the steps still to come of the named journey the cart as it is after a change. Sent
-   * steps keep what they showed; an emptied cart exits the journey instead (CART_EMPTIED).
+   * steps keep what they showed. An emptied cart exits the journey instead (CART_EMPTIED).
    */
   private void cartChanged(OrchestratorState s, JourneyEvent e) {
     for (JourneyRecord j : s.journeys) {

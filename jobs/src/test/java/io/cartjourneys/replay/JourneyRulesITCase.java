@@ -377,7 +377,7 @@ class JourneyRulesITCase {
   }
 
   @Test
-  void stepsStillToComeShowTheCartAfterItsLatestChange() throws IOException {
+  void followUpShowsTheCurrentCart() throws IOException {
     assertThat(lines("push.jsonl", "k-changed"))
         .singleElement()
         .satisfies(p -> assertThat(p.path("items").findValuesAsText("sku")).containsExactly("SKU-30"));
@@ -399,7 +399,7 @@ class JourneyRulesITCase {
   }
 
   @Test
-  void invalidTokenFeedbackDropsTheTokenThePushWentTo() throws IOException {
+  void invalidTokenDropsThePushedToken() throws IOException {
     assertThat(commands("push.jsonl", "k-reinstall"))
         .containsExactly(
             "PUSH step 1 at 2026-03-10T10:30:00Z to tok-old",
