@@ -17,7 +17,7 @@ public class JourneyEvent {
    */
   public long at;
 
-  // START
+  // START; CART names the journey whose cart changed
   public String journeyId;
   public long episodeStartedAt;
   public long lastChangeAt;
@@ -27,6 +27,8 @@ public class JourneyEvent {
   /** PUSH or EMAIL. */
   public String channel;
   public boolean holdout;
+
+  // START and CART: the cart after the change, and recently viewed products not in it
   public List<CartItem> cart = new ArrayList<>();
   public List<CartItem> viewed = new ArrayList<>();
 
@@ -51,7 +53,12 @@ public class JourneyEvent {
     ERASED,
     FEEDBACK,
     /** Consent on a channel was lost: every active journey of the person ends at once. */
-    WITHDRAWN
+    WITHDRAWN,
+    /**
+     * The cart of an entered episode changed and is not empty: steps not yet sent show it. New
+     * values go last, so that the enum serializer keeps reading older state.
+     */
+    CART
   }
 
   public static JourneyEvent of(Type type, String customerId, long time) {

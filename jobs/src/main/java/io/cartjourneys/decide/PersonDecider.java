@@ -314,14 +314,17 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
         }
       }
       case "TOKEN_INVALID" -> {
-        // The token that failed is dropped, and an older one from another device may take over.
-        String invalid = p.contact.pushToken;
+        // The token the push went to is dropped, and an older one from another device may take
+        // over. A token given after the push stays: the app may have been reinstalled since.
+        PersonState.EnteredJourney pushed = p.journey(Ids.journeyOfCommand(s.commandId));
+        String invalid =
+            pushed != null && pushed.pushToken != null ? pushed.pushToken : p.contact.pushToken;
         for (PersonState.TokenSource t : tokenSources(p)) {
           if (invalid != null && invalid.equals(t.token)) {
             t.token = null;
           }
         }
-        currentToken(p);
+        tokenChanged(p, s.time);
       }
       default -> {}
     }
@@ -378,8 +381,19 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
           p.changes.add(new PersonState.CartChange(s.time, s.eventType, i.copy()));
         }
         trimChanges(p);
-        if (hadItems && p.cart().isEmpty()) {
+        List<CartItem> cart = p.cart();
+        if (hadItems && cart.isEmpty()) {
           out.collect(JourneyEvent.of(JourneyEvent.Type.CART_EMPTIED, customer, s.time));
+        } else if (!cart.isEmpty()) {
+          PersonState.EnteredJourney entered = p.journeyOfCurrentEpisode();
+          if (entered != null) {
+            // The journey of this episode may have steps to come, and they show the cart as it is now.
+            JourneyEvent e = JourneyEvent.of(JourneyEvent.Type.CART, customer, s.time);
+            e.journeyId = entered.journeyId;
+            e.cart = cart;
+            e.viewed = recentlyViewed(p, cart);
+            out.collect(e);
+          }
         }
       }
       case "PURCHASE" -> {
@@ -434,7 +448,7 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
       source.token = s.pushToken;
       source.at = s.time;
     }
-    currentToken(p);
+    tokenChanged(p, s.time);
   }
 
   /** Ends the tokens given on the identifiers of a release notice, from its time on. */
@@ -461,7 +475,21 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
         source.at = release.time;
       }
     }
+    tokenChanged(p, release.time);
+  }
+
+  /**
+   * Sets the current token after a change at {@code time} and hands it to the push journeys whose
+   * first touch is still to come, so that they remember the token their push goes to. A step due
+   * at the same instant uses the new token, because records of an instant apply before its steps.
+   */
+  private static void tokenChanged(PersonState p, long time) {
     currentToken(p);
+    for (PersonState.EnteredJourney j : p.journeys) {
+      if ("PUSH".equals(j.channel) && j.firstTouchAt >= time) {
+        j.pushToken = p.contact.pushToken;
+      }
+    }
   }
 
   /**
@@ -621,7 +649,11 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
     long firstTouch = quiet.nextAllowed(planned, zone).toEpochMilli();
     boolean holdout = Ids.percentile(customer) < policy.holdoutPercent;
     p.lastFirstTouchAt = firstTouch;
-    p.entered(new PersonState.EnteredJourney(journeyId, episodeStart, channel));
+    PersonState.EnteredJourney entering =
+        new PersonState.EnteredJourney(journeyId, episodeStart, channel);
+    entering.firstTouchAt = firstTouch;
+    entering.pushToken = "PUSH".equals(channel) ? contact.pushToken : null;
+    p.entered(entering);
     entered.inc();
 
     JourneyEvent start = JourneyEvent.of(JourneyEvent.Type.START, customer, decidedAt);

@@ -82,6 +82,15 @@ public class PersonState {
     /** Channel of step 1: PUSH or EMAIL. Step 2 is always EMAIL. */
     public String channel;
 
+    /** Planned time of step 1, epoch ms, or 0 in state written before this field existed. */
+    public long firstTouchAt;
+
+    /**
+     * For a push journey, the person's push token as of {@link #firstTouchAt}: the token step 1
+     * goes to, and the one a TOKEN_INVALID feedback on it reports. Null if unknown.
+     */
+    public String pushToken;
+
     public EnteredJourney() {}
 
     public EnteredJourney(String journeyId, long episodeStartedAt, String channel) {
@@ -108,6 +117,16 @@ public class PersonState {
     for (int i = journeys.size() - 1; i >= 0; i--) {
       EnteredJourney j = journeys.get(i);
       if (j.episodeStartedAt > lastPurchaseAt) {
+        return j;
+      }
+    }
+    return null;
+  }
+
+  /** Returns the kept journey with this id, or null. */
+  public EnteredJourney journey(String journeyId) {
+    for (EnteredJourney j : journeys) {
+      if (j.journeyId.equals(journeyId)) {
         return j;
       }
     }

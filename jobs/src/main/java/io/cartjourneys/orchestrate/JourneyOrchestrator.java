@@ -182,6 +182,7 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
       }
       case FEEDBACK -> feedback(s, e, ctx, out);
       case WITHDRAWN -> exitAll(s, e, e.status, out);
+      case CART -> cartChanged(s, e);
     }
     return true;
   }
@@ -286,6 +287,20 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
         audit.fact("channel_withdrawn", e.channel);
       }
       out.collect(audit.build());
+    }
+  }
+
+  /**
+   * Gives the steps still to come of the named journey the cart as it is after a change. Sent
+   * steps keep what they showed. An emptied cart exits the journey instead (CART_EMPTIED).
+   */
+  private void cartChanged(OrchestratorState s, JourneyEvent e) {
+    for (JourneyRecord j : s.journeys) {
+      if (j.active && j.journeyId.equals(e.journeyId)) {
+        j.cart = e.cart;
+        j.viewed = e.viewed;
+        j.cartChangedAt = e.time;
+      }
     }
   }
 
@@ -401,11 +416,15 @@ public class JourneyOrchestrator extends KeyedProcessFunction<String, JourneyEve
         s.lastEmailAt = now;
         ctx.output(EMAIL, cmd);
       }
-      out.collect(
+      Audit sent =
           audit(customer, j, now, Outcome.SENT)
               .step(stepNo, channel, cmd.getCommandId())
               .fact("template", cmd.getTemplate())
-              .build());
+              .fact("cart_lines", j.cart.size());
+      if (j.cartChangedAt != 0) {
+        sent.time("cart_changed_at", j.cartChangedAt);
+      }
+      out.collect(sent.build());
     }
     if (stepNo == 1 && channel == CommandChannel.PUSH) {
       long planned = now + policy.followUpDelay.toMillis();

@@ -20,8 +20,13 @@ public class JourneyRecord {
   public int nextStep;
   public long nextDueAt;
   public boolean converted;
+  /** The cart the next step shows: the one at entry, or after the latest change since. */
   public List<CartItem> cart = new ArrayList<>();
+
   public List<CartItem> viewed = new ArrayList<>();
+
+  /** Time of the latest cart change after entry, epoch ms; 0 while the cart is the entry's. */
+  public long cartChangedAt;
 
   public JourneyRecord() {}
 }

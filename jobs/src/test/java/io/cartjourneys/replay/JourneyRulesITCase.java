@@ -155,6 +155,28 @@ class JourneyRulesITCase {
     event("co1", "ADD_TO_CART", "10:00", "WEB", null, null, "k-conv-out", true, "SKU-27", null);
     event("co2", "PURCHASE", "2026-03-13T10:31", "WEB", null, null, "k-conv-out", true, "SKU-27", null);
 
+    // App cart at 10:00, push at 10:30; SKU-31 added at 11:00 and SKU-30 removed at 12:00: the
+    // push shows the cart at entry, the follow-up email at 14:30 the cart as it is then.
+    profile("k-changed", "OPTED_IN", "OPTED_IN", "UTC");
+    event("cc1", "LOGIN", "09:50", "MOBILE_APP", null, "d-changed", "k-changed", true, null, "tok-cc");
+    event("cc2", "ADD_TO_CART", "10:00", "MOBILE_APP", null, "d-changed", "k-changed", true, "SKU-30", null);
+    event("cc3", "ADD_TO_CART", "11:00", "MOBILE_APP", null, "d-changed", "k-changed", true, "SKU-31", null);
+    event("cc4", "REMOVE_FROM_CART", "12:00", "MOBILE_APP", null, "d-changed", "k-changed", true, "SKU-30", null);
+
+    // The push at 10:30 goes to tok-old; the app is reinstalled at 10:40 with tok-new, and the
+    // gateway reports tok-old invalid at 10:45. The next cart, a week later, is pushed to tok-new.
+    profile("k-reinstall", "OPTED_IN", "OPTED_IN", "UTC");
+    event("ri1", "LOGIN", "09:50", "MOBILE_APP", null, "d-old", "k-reinstall", true, null, "tok-old");
+    event("ri2", "ADD_TO_CART", "10:00", "MOBILE_APP", null, "d-old", "k-reinstall", true, "SKU-32", null);
+    event("ri3", "LOGIN", "10:40", "MOBILE_APP", null, "d-new", "k-reinstall", true, null, "tok-new");
+    String reinstallJourney =
+        Ids.journeyId("k-reinstall", Instant.parse(DAY + "10:00:00Z").toEpochMilli());
+    feedback.add(
+        "{\"command_id\":\"" + Ids.commandId("k-reinstall", reinstallJourney, 1)
+            + "\",\"status\":\"TOKEN_INVALID\",\"occurred_at\":\"" + DAY + "10:45:00Z\"}");
+    event("ri4", "PURCHASE", "11:00", "MOBILE_APP", null, "d-new", "k-reinstall", true, "SKU-32", null);
+    event("ri5", "ADD_TO_CART", "2026-03-18T10:00", "MOBILE_APP", null, "d-new", "k-reinstall", true, "SKU-33", null);
+
     // Records the job cannot process at all.
     events.add("{this is not json");
     events.add("{\"event_id\":\"bad-1\",\"occurred_at\":\"" + DAY + "10:00:00Z\"}");
@@ -352,6 +374,36 @@ class JourneyRulesITCase {
                     .isEqualTo(3 * 86_400_000L - 60_000));
     assertThat(lines("conversions.jsonl", "k-conv-out")).isEmpty();
     assertThat(outcomes("k-conv-out")).doesNotContain("CONVERTED:null");
+  }
+
+  @Test
+  void followUpShowsTheCurrentCart() throws IOException {
+    assertThat(lines("push.jsonl", "k-changed"))
+        .singleElement()
+        .satisfies(p -> assertThat(p.path("items").findValuesAsText("sku")).containsExactly("SKU-30"));
+    assertThat(lines("email.jsonl", "k-changed"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.path("step").asInt()).isEqualTo(2);
+              assertThat(e.path("items").findValuesAsText("sku")).containsExactly("SKU-31");
+              assertThat(e.path("cart_value").asDouble()).isEqualTo(10.0);
+            });
+    List<JsonNode> sent =
+        lines("decisions.jsonl", "k-changed").stream()
+            .filter(d -> "SENT".equals(d.path("outcome").asText()))
+            .toList();
+    assertThat(sent).extracting(d -> d.path("facts").path("cart_changed_at").asText(null))
+        .containsExactly(null, DAY + "12:00:00Z");
+    assertThat(outcomes("k-changed")).contains("SUPPRESSED:episode-already-entered");
+  }
+
+  @Test
+  void invalidTokenDropsThePushedToken() throws IOException {
+    assertThat(commands("push.jsonl", "k-reinstall"))
+        .containsExactly(
+            "PUSH step 1 at 2026-03-10T10:30:00Z to tok-old",
+            "PUSH step 1 at 2026-03-18T10:30:00Z to tok-new");
   }
 
   private JsonNode entered(String customer) throws IOException {

@@ -51,14 +51,14 @@ import org.junit.jupiter.api.Test;
  * A steady generated stream through the real job graph on a local cluster, checkpointed every 4 s:
  * each visit uses a web cookie or device seen once and never again, a third of them log in as one
  * of 500 customers, some buy. The test samples the size of each completed checkpoint, per task and
- * in all, and the heap after a full GC, and checks that they level off: the samples of the last
- * quarter of the run stay within a margin of those of its second quarter, by which time every
- * retention period of the job has passed in event time.
+ * in all, and the heap after a full GC. It checks that they level off: the samples of the last
+ * quarter of the run stay within a margin of those of its second quarter. By then every retention
+ * period of the job has passed in event time.
  *
  * <p>The run lasts {@code soak.seconds} (180 in the default build; {@code -Psoak} runs 1800). Each
  * record advances event time by 20 s at 1,000 records per wall-clock second, so 180 s cover about
  * 42 days of traffic. The cookie and device retention and the link-limit window are set to 2 days
- * of event time (about 9 s of the run), the re-entry cooldown is 7 days (30 s), so all of them have
+ * of event time, about 9 s of the run. The re-entry cooldown is 7 days (30 s). All of them have
  * passed by the second quarter of a 3-minute run.
  */
 class SoakITCase {
