@@ -13,6 +13,7 @@ import io.cartjourneys.model.Ids;
 import io.cartjourneys.model.Signal;
 import io.cartjourneys.orchestrate.QuietHours;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
 
   private final JobConfig.Journey policy;
   private final ZoneId defaultZone;
+  private final long releaseMemoryMillis;
 
   private transient ValueState<PersonState> state;
   private transient MapState<Long, List<Signal>> pending;
@@ -63,9 +65,16 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
   /** The watermark as of the last record or timer, for the watermark-lag gauge. */
   private transient volatile long lastWatermark;
 
-  public PersonDecider(JobConfig.Journey policy) {
+  /**
+   * @param policy the journey settings
+   * @param releaseMemory how long a cookie or device that left the person stays remembered as gone,
+   *     so that a late push token from it is not taken up: identity.anonymous-retention, after which
+   *     the identity stages forget the identifier and its earlier owners too
+   */
+  public PersonDecider(JobConfig.Journey policy, Duration releaseMemory) {
     this.policy = policy;
     this.defaultZone = policy.defaultTimeZone;
+    this.releaseMemoryMillis = releaseMemory.toMillis();
   }
 
   /** Returns the descriptor of the person's state, which inspect-savepoint reads too. */
@@ -433,7 +442,7 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
   }
 
   /** Records the token an authenticated event of the person carries, unless newer news exists. */
-  private static void giveToken(PersonState p, Signal s) {
+  private void giveToken(PersonState p, Signal s) {
     List<PersonState.TokenSource> sources = tokenSources(p);
     String identifier = tokenIdentifier(s);
     PersonState.TokenSource source = null;
@@ -452,7 +461,7 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
   }
 
   /** Ends the tokens given on the identifiers of a release notice, from its time on. */
-  private static void endTokens(PersonState p, Signal release) {
+  private void endTokens(PersonState p, Signal release) {
     List<PersonState.TokenSource> sources = tokenSources(p);
     List<String> identifiers = new ArrayList<>();
     if (release.deviceId != null) {
@@ -483,8 +492,8 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
    * first touch is still to come, so that they remember the token their push goes to. A step due
    * at the same instant uses the new token, because records of an instant apply before its steps.
    */
-  private static void tokenChanged(PersonState p, long time) {
-    currentToken(p);
+  private void tokenChanged(PersonState p, long time) {
+    currentToken(p, time);
     for (PersonState.EnteredJourney j : p.journeys) {
       if ("PUSH".equals(j.channel) && j.firstTouchAt >= time) {
         j.pushToken = p.contact.pushToken;
@@ -493,15 +502,26 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
   }
 
   /**
-   * Sets the person's push token to the newest live one (ties by identifier) and keeps the newest
-   * {@link PersonState#MAX_TOKEN_SOURCES} sources.
+   * Sets the person's push token to the newest live one (ties by identifier) and bounds the
+   * sources. Marks of identifiers that left the person are dropped once {@code releaseMemoryMillis}
+   * before {@code now}, and beyond {@link PersonState#MAX_TOKEN_SOURCES} sources the oldest marks
+   * go before any live token, so that a customer who logs in and out on many browsers keeps the
+   * token of their phone.
    */
-  private static void currentToken(PersonState p) {
+  private void currentToken(PersonState p, long now) {
     List<PersonState.TokenSource> sources = p.pushTokens;
+    sources.removeIf(t -> t.token == null && t.at < now - releaseMemoryMillis);
     sources.sort(
         Comparator.comparingLong((PersonState.TokenSource t) -> t.at)
             .reversed()
             .thenComparing(t -> t.identifier));
+    for (int i = sources.size() - 1;
+        i >= 0 && sources.size() > PersonState.MAX_TOKEN_SOURCES;
+        i--) {
+      if (sources.get(i).token == null) {
+        sources.remove(i);
+      }
+    }
     while (sources.size() > PersonState.MAX_TOKEN_SOURCES) {
       sources.remove(sources.size() - 1);
     }

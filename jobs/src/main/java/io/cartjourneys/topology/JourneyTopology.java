@@ -161,7 +161,7 @@ public final class JourneyTopology {
     SingleOutputStreamOperator<JourneyEvent> decided =
         owned
             .keyBy(s -> s.resolvedCustomer)
-            .process(new PersonDecider(config.journey))
+            .process(new PersonDecider(config.journey, config.identity.anonymousRetention))
             .uid(DECIDE_UID)
             .name("Decide: cart episodes per person");
 

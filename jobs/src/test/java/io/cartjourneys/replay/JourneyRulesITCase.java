@@ -177,6 +177,17 @@ class JourneyRulesITCase {
     event("ri4", "PURCHASE", "11:00", "MOBILE_APP", null, "d-new", "k-reinstall", true, "SKU-32", null);
     event("ri5", "ADD_TO_CART", "2026-03-18T10:00", "MOBILE_APP", null, "d-new", "k-reinstall", true, "SKU-33", null);
 
+    // The phone's token is from 07:00; then 25 browser sessions log in and out, each cookie
+    // leaving the customer at its LOGOUT. The app cart at 10:00 is still pushed to the phone.
+    profile("k-browsers", "OPTED_IN", "OPTED_IN", "UTC");
+    event("br0", "LOGIN", "07:00", "MOBILE_APP", null, "d-browsers", "k-browsers", true, null, "tok-br");
+    for (int i = 1; i <= 25; i++) {
+      String minute = String.format("%02d", i);
+      event("br-in-" + i, "LOGIN", "08:" + minute, "WEB", "c-br-" + i, null, "k-browsers", true, null, null);
+      event("br-out-" + i, "LOGOUT", "09:" + minute, "WEB", "c-br-" + i, null, "k-browsers", true, null, null);
+    }
+    event("br1", "ADD_TO_CART", "10:00", "MOBILE_APP", null, "d-browsers", "k-browsers", true, "SKU-34", null);
+
     // Records the job cannot process at all.
     events.add("{this is not json");
     events.add("{\"event_id\":\"bad-1\",\"occurred_at\":\"" + DAY + "10:00:00Z\"}");
@@ -404,6 +415,12 @@ class JourneyRulesITCase {
         .containsExactly(
             "PUSH step 1 at 2026-03-10T10:30:00Z to tok-old",
             "PUSH step 1 at 2026-03-18T10:30:00Z to tok-new");
+  }
+
+  @Test
+  void manyLogoutsKeepThePhoneToken() throws IOException {
+    assertThat(commands("push.jsonl", "k-browsers"))
+        .containsExactly("PUSH step 1 at 2026-03-10T10:30:00Z to tok-br");
   }
 
   private JsonNode entered(String customer) throws IOException {
