@@ -66,10 +66,12 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
   private transient volatile long lastWatermark;
 
   /**
+   * Creates the decide stage's function.
+   *
    * @param policy the journey settings
-   * @param releaseMemory how long a cookie or device that left the person stays remembered as gone,
-   *     so that a late push token from it is not taken up: identity.anonymous-retention, after which
-   *     the identity stages forget the identifier and its earlier owners too
+   * @param releaseMemory how long a cookie or device that left the person is remembered as gone,
+   *     so that a late push token from it is not taken up. The topology passes
+   *     identity.anonymous-retention, after which the identity stages forget the identifier too.
    */
   public PersonDecider(JobConfig.Journey policy, Duration releaseMemory) {
     this.policy = policy;
@@ -396,7 +398,7 @@ public class PersonDecider extends KeyedProcessFunction<String, Signal, JourneyE
         } else if (!cart.isEmpty()) {
           PersonState.EnteredJourney entered = p.journeyOfCurrentEpisode();
           if (entered != null) {
-            // The journey of this episode may have steps to come, and they show the cart as it is now.
+            // The journey of this episode may have steps to come, which show the cart as it is.
             JourneyEvent e = JourneyEvent.of(JourneyEvent.Type.CART, customer, s.time);
             e.journeyId = entered.journeyId;
             e.cart = cart;
