@@ -206,15 +206,18 @@ public class JobConfig implements Serializable {
 
     @Doc(
         value =
-            "After this long without any input, the watermark follows the wall clock (minus the"
-                + " lag) when follow-wall-clock-when-idle is on, so that due commands go out on"
-                + " time at 3 a.m.",
+            "After this long without records, the watermark of a Kafka partition follows the wall"
+                + " clock (minus the lag), so that due commands go out on time at 3 a.m. and an"
+                + " empty topic does not hold the others back for longer. A new job whose"
+                + " feedback or links topic is still empty sends its first commands only after"
+                + " this timeout.",
         min = "1s")
     public Duration idleTimeout = Duration.ofSeconds(30);
 
     @Doc(
-        "Live mode only: let the watermark follow the wall clock when all input is idle. Replays"
-            + " are pure event time and leave this off.")
+        "Kafka input always follows the wall clock when idle (see idle-timeout). This does the"
+            + " same for file and generated input, which is pure event time by default, as"
+            + " replays require.")
     public boolean followWallClockWhenIdle = false;
 
     @Doc(
