@@ -3,6 +3,7 @@ package io.cartjourneys.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cartjourneys.TestDirs;
 import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.metrics.InMemoryReporter;
 import io.cartjourneys.metrics.JobMetric;
@@ -33,7 +34,7 @@ class IdentityOwnershipITCase {
     sharedDeviceTokens();
     conflictingContacts();
     erasure();
-    f.run(Files.createTempDirectory("ownership"), 2, JobConfig.load(null));
+    f.run(TestDirs.create("ownership"), 2, JobConfig.load(null));
     metrics = f.metrics;
   }
 

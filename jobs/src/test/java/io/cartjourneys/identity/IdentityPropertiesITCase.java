@@ -2,6 +2,7 @@ package io.cartjourneys.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cartjourneys.TestDirs;
 import io.cartjourneys.cli.JobEnvironment;
 import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.io.replay.ReplayInput;
@@ -99,7 +100,7 @@ class IdentityPropertiesITCase {
       @ForAll("populations") Population population, @ForAll long shuffleSeed) throws Exception {
     Inputs inputs = population.render();
     Inputs shuffled = inputs.shuffled(new Random(shuffleSeed), LAG);
-    Path dir = Files.createTempDirectory("identity-property");
+    Path dir = TestDirs.create("identity-property");
 
     Map<String, List<String>> one = replay(inputs, 1, dir.resolve("in-order-p1"));
     Map<String, List<String>> four = replay(inputs, 4, dir.resolve("in-order-p4"));

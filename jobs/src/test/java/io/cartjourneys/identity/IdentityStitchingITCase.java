@@ -2,9 +2,9 @@ package io.cartjourneys.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cartjourneys.TestDirs;
 import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.replay.ReplayFixture;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -86,7 +86,7 @@ class IdentityStitchingITCase {
             + "\",\"channel\":\"WEB\",\"authenticated\":false,"
             + "\"email\":\"k-order@example.com\",\"order_id\":\"ord-1\"}");
 
-    f.run(Files.createTempDirectory("identity"), 2, JobConfig.load(null));
+    f.run(TestDirs.create("identity"), 2, JobConfig.load(null));
   }
 
   private static String at(int minutesAfterTen) {

@@ -3,9 +3,9 @@ package io.cartjourneys.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cartjourneys.TestDirs;
 import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.replay.ReplayFixture;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,7 +59,7 @@ class OverMergeITCase {
     blockListed();
     JobConfig config = JobConfig.load(null);
     config.identity.blockList = List.of("d-blocked-om", "blocked-om@x.example");
-    f.run(Files.createTempDirectory("over-merge"), 2, config);
+    f.run(TestDirs.create("over-merge"), 2, config);
     List<JsonNode> all = new ArrayList<>(f.read("push.jsonl"));
     all.addAll(f.read("email.jsonl"));
     for (JsonNode c : all) {

@@ -2,6 +2,7 @@ package io.cartjourneys.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cartjourneys.TestDirs;
 import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.io.replay.ReplayInput;
 import io.cartjourneys.io.replay.ReplayRunner;
@@ -32,9 +33,9 @@ class DeterminismITCase {
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {7, 1234, 99_991})
   void outputsDoNotDependOnParallelism(long seed) throws Exception {
-    ReplayFixture one = population(seed).run(Files.createTempDirectory("det-1-"), 1, JobConfig.load(null));
+    ReplayFixture one = population(seed).run(TestDirs.create("det-1-"), 1, JobConfig.load(null));
     ReplayFixture three =
-        population(seed).run(Files.createTempDirectory("det-3-"), 3, JobConfig.load(null));
+        population(seed).run(TestDirs.create("det-3-"), 3, JobConfig.load(null));
     for (String file : OUTPUTS) {
       List<String> a = Files.readAllLines(one.out.resolve(file));
       List<String> b = Files.readAllLines(three.out.resolve(file));

@@ -2,6 +2,7 @@ package io.cartjourneys.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cartjourneys.TestDirs;
 import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.metrics.JobMetric;
 import java.nio.file.Files;
@@ -31,8 +32,8 @@ class DuplicateInputITCase {
 
   @BeforeAll
   void replay() throws Exception {
-    one = inputs().run(Files.createTempDirectory("dup-1-"), 1, JobConfig.load(null));
-    two = inputs().run(Files.createTempDirectory("dup-2-"), 2, JobConfig.load(null));
+    one = inputs().run(TestDirs.create("dup-1-"), 1, JobConfig.load(null));
+    two = inputs().run(TestDirs.create("dup-2-"), 2, JobConfig.load(null));
   }
 
   private static ReplayFixture inputs() {

@@ -3,9 +3,9 @@ package io.cartjourneys.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cartjourneys.TestDirs;
 import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.model.Ids;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class HoldoutITCase {
     }
     JobConfig config = JobConfig.load(null);
     config.journey.holdoutPercent = 50;
-    f.run(Files.createTempDirectory("holdout"), 2, config);
+    f.run(TestDirs.create("holdout"), 2, config);
 
     assertThat(held).isNotEmpty();
     assertThat(treated).isNotEmpty();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cartjourneys.TestDirs;
 import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.ingest.DecodeException;
 import io.cartjourneys.ingest.InputWatermarks;
@@ -16,7 +17,6 @@ import io.cartjourneys.metrics.JobMetric;
 import io.cartjourneys.model.RawRecord;
 import io.cartjourneys.model.Signal;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ class HostileInputITCase {
   @BeforeAll
   void replay() throws Exception {
     input = HostileCorpus.storyWithHostileRecords();
-    Path dir = Files.createTempDirectory("hostile");
+    Path dir = TestDirs.create("hostile");
     JobConfig config = JobConfig.load(null);
     config.identity.blockList = List.of("c-blocked-h", "d-blocked-h");
     config.runtime.parallelism = 2;

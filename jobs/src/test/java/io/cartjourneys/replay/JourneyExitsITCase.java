@@ -3,9 +3,9 @@ package io.cartjourneys.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cartjourneys.TestDirs;
 import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.model.Ids;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -158,7 +158,7 @@ class JourneyExitsITCase {
     JobConfig config = JobConfig.load(null);
     config.journey.reentryCooldown = Duration.ofMinutes(30);
     config.journey.emailFrequencyCap = Duration.ofMinutes(30);
-    f.run(Files.createTempDirectory("exits"), 2, config);
+    f.run(TestDirs.create("exits"), 2, config);
   }
 
   private List<JsonNode> decisions(String customer, String outcome) throws Exception {

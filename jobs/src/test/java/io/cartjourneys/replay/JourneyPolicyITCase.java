@@ -3,9 +3,9 @@ package io.cartjourneys.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cartjourneys.TestDirs;
 import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.model.Ids;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -131,7 +131,7 @@ class JourneyPolicyITCase {
     JobConfig config = JobConfig.load(null);
     config.journey.reentryCooldown = Duration.ofHours(1);
     config.journey.defaultTimeZone = ZoneId.of("Asia/Kolkata");
-    f.run(Files.createTempDirectory("policy"), 2, config);
+    f.run(TestDirs.create("policy"), 2, config);
   }
 
   private List<String> outcomes(String customer) throws Exception {

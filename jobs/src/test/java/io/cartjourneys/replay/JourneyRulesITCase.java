@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cartjourneys.TestDirs;
 import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.io.replay.ReplayInput;
 import io.cartjourneys.io.replay.ReplayRunner;
@@ -41,7 +42,7 @@ class JourneyRulesITCase {
 
   @BeforeAll
   void replay() throws Exception {
-    dir = Files.createTempDirectory("journey-rules");
+    dir = TestDirs.create("journey-rules");
     // Web only, authenticated: email first touch, no follow-up.
     profile("k-email", "OPTED_IN", "OPTED_IN", "UTC");
     event("e1", "ADD_TO_CART", "10:00", "WEB", null, null, "k-email", true, "SKU-1", null);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cartjourneys.TestDirs;
 import io.cartjourneys.config.JobConfig;
 import io.cartjourneys.identity.IdentifierRules;
 import io.cartjourneys.io.replay.ReplayProgress;
@@ -12,7 +13,6 @@ import io.cartjourneys.metrics.InMemoryReporter;
 import io.cartjourneys.model.RawRecord;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +55,7 @@ class PrivacyITCase {
   void replay() throws Exception {
     List<RawRecord> input = HostileCorpus.storyWithHostileRecords();
     personalData = personalData(input);
-    Path dir = Files.createTempDirectory("privacy");
+    Path dir = TestDirs.create("privacy");
     JobConfig config = JobConfig.load(null);
     config.runtime.parallelism = 2;
     String run = UUID.randomUUID().toString();

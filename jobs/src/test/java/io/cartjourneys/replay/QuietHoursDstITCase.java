@@ -3,8 +3,8 @@ package io.cartjourneys.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cartjourneys.TestDirs;
 import io.cartjourneys.config.JobConfig;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
@@ -91,7 +91,7 @@ class QuietHoursDstITCase {
     // Push at 21:30 CEST on 24 October; the follow-up falls due at 01:30 CEST, waits for 08:00 CET.
     appCart("k-berlin-fall-night", BERLIN, "2026-10-24T19:00:00Z");
 
-    f.run(Files.createTempDirectory("quiet-dst"), 2, JobConfig.load(null));
+    f.run(TestDirs.create("quiet-dst"), 2, JobConfig.load(null));
   }
 
   private List<JsonNode> commandsOf(String customer) throws Exception {
