@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cartjourneys.TestDirs;
+import io.cartjourneys.cli.JobEnvironment;
 import io.cartjourneys.avro.Conversion;
 import io.cartjourneys.avro.DeadLetter;
 import io.cartjourneys.avro.Decision;
@@ -22,7 +24,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,10 +91,8 @@ class SoakITCase {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    Path checkpoints = Files.createTempDirectory("soak-checkpoints");
-    Configuration conf = new Configuration();
-    conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-    conf.set(RestOptions.ADDRESS, "127.0.0.1");
+    Path checkpoints = TestDirs.create("soak-checkpoints");
+    Configuration conf = JobEnvironment.loopbackOnly(new Configuration());
     conf.set(RestOptions.BIND_PORT, Integer.toString(port));
     conf.set(RestOptions.PORT, port);
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(4));
