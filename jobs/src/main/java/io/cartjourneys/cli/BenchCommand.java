@@ -459,11 +459,19 @@ public class BenchCommand implements Callable<Integer> {
           + python + " " + plotScript + " " + out + " later");
       return List.of();
     }
+    // The script's output goes to a file and is printed from here: output written straight to
+    // this JVM's own stdout bypasses System.out, which a test runner may have replaced.
+    Path log = out.resolve("plot.log");
     Process p = new ProcessBuilder(python.toString(), plotScript.toString(), out.toString())
-        .inheritIO()
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
         .start();
-    if (!p.waitFor(2, TimeUnit.MINUTES)) {
+    boolean finished = p.waitFor(2, TimeUnit.MINUTES);
+    if (!finished) {
       p.destroy();
+    }
+    System.out.print(Files.readString(log));
+    if (!finished) {
       System.err.println("bench: plot script timed out after 2 minutes");
       return List.of();
     }

@@ -111,13 +111,27 @@ class BenchCommandITCase {
         .contains("## Scaling with the number of persons");
   }
 
+  /**
+   * Runs a command and prints its output through System.out, which the test runner captures;
+   * output written to this JVM's own stdout would corrupt the runner's channel.
+   */
   private static int run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).inheritIO().start();
-    if (!p.waitFor(2, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("timed out after 2 minutes: " + String.join(" ", command));
+    Path log = Files.createTempFile("bench-command", ".log");
+    try {
+      Process p =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      boolean finished = p.waitFor(2, TimeUnit.MINUTES);
+      if (!finished) {
+        p.destroyForcibly();
+      }
+      System.out.print(Files.readString(log));
+      if (!finished) {
+        throw new AssertionError("timed out after 2 minutes: " + String.join(" ", command));
+      }
+      return p.exitValue();
+    } finally {
+      Files.deleteIfExists(log);
     }
-    return p.exitValue();
   }
 
   private static Map<String, String> row(String header, String line) {
