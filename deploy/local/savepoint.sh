@@ -50,5 +50,10 @@ fi
 trigger="$(jq -r '."request-id"' <<< "$response")"
 location="$(cj_await_savepoint "$job_id" "$trigger" "$timeout")"
 cj_log "savepoint of job $job_id complete: $location"
-$stop && cj_log "job $job_id stopped"
+if $stop; then
+  # The savepoint completes a moment before the job leaves RUNNING.
+  job_ended() { cj_get "/jobs/$job_id" | jq -e '.state | IN("FINISHED", "CANCELED", "FAILED")'; }
+  cj_wait_for "job $job_id to end" "$timeout" job_ended
+  cj_log "job $job_id stopped: $(cj_get "/jobs/$job_id" | jq -r '.state')"
+fi
 echo "$location"
