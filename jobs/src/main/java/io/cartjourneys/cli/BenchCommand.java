@@ -459,8 +459,8 @@ public class BenchCommand implements Callable<Integer> {
           + python + " " + plotScript + " " + out + " later");
       return List.of();
     }
-    // The script's output goes to a file and is printed from here: output written straight to
-    // this JVM's own stdout bypasses System.out, which a test runner may have replaced.
+    // The script's output goes to a file and is printed from here, because output written straight
+    // to this JVM's stdout bypasses System.out, which a test runner may have replaced.
     Path log = out.resolve("plot.log");
     Process p = new ProcessBuilder(python.toString(), plotScript.toString(), out.toString())
         .redirectErrorStream(true)

@@ -112,8 +112,8 @@ class BenchCommandITCase {
   }
 
   /**
-   * Runs a command and prints its output through System.out, which the test runner captures;
-   * output written to this JVM's own stdout would corrupt the runner's channel.
+   * Runs a command and prints its output through System.out, which the test runner captures.
+   * Output written straight to this JVM's stdout would corrupt the runner's channel.
    */
   private static int run(String... command) throws Exception {
     Path log = Files.createTempFile("bench-command", ".log");
