@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.apache.flink.api.common.JobID;
@@ -27,6 +28,8 @@ import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
+import org.apache.flink.runtime.checkpoint.CheckpointException;
+import org.apache.flink.runtime.checkpoint.CheckpointFailureReason;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsStatus;
 import org.apache.flink.runtime.checkpoint.TaskStateStats;
@@ -39,6 +42,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.util.ExceptionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -199,9 +203,25 @@ public final class BenchRunner {
       return -1;
     }
     try {
-      return cluster
-          .triggerCheckpoint(job, CheckpointType.CONFIGURED)
-          .get(END_CHECKPOINT_WAIT.toMinutes(), TimeUnit.MINUTES);
+      while (true) {
+        try {
+          return cluster
+              .triggerCheckpoint(job, CheckpointType.CONFIGURED)
+              .get(END_CHECKPOINT_WAIT.toMinutes(), TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+          // A small input can reach its last record before every task is deployed; the
+          // checkpoint is then refused and tried again once they run.
+          boolean notRunning =
+              ExceptionUtils.findThrowable(e, CheckpointException.class)
+                  .map(c -> c.getCheckpointFailureReason()
+                      == CheckpointFailureReason.NOT_ALL_REQUIRED_TASKS_RUNNING)
+                  .orElse(false);
+          if (!notRunning || System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(100);
+        }
+      }
     } finally {
       BenchProbe.releaseHold();
     }
