@@ -202,6 +202,8 @@ public final class BenchRunner {
     if (jobResult.isDone()) {
       return -1;
     }
+    // Tasks still being deployed refuse the checkpoint; they get the same wait again to start.
+    deadline = System.nanoTime() + END_CHECKPOINT_WAIT.toNanos();
     try {
       while (true) {
         try {
@@ -209,7 +211,7 @@ public final class BenchRunner {
               .triggerCheckpoint(job, CheckpointType.CONFIGURED)
               .get(END_CHECKPOINT_WAIT.toMinutes(), TimeUnit.MINUTES);
         } catch (ExecutionException e) {
-          // A small input can reach its last record before every task is deployed; the
+          // A small input can reach its last record before every task is deployed. The
           // checkpoint is then refused and tried again once they run.
           boolean notRunning =
               ExceptionUtils.findThrowable(e, CheckpointException.class)

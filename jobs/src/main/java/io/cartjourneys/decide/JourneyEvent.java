@@ -17,7 +17,7 @@ public class JourneyEvent {
    */
   public long at;
 
-  // START; CART names the journey whose cart changed
+  // START, and for CART the journey whose cart changed
   public String journeyId;
   public long episodeStartedAt;
   public long lastChangeAt;

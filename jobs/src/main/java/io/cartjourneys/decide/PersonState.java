@@ -138,12 +138,8 @@ public class PersonState {
     if (step == 2) {
       return "EMAIL";
     }
-    for (EnteredJourney j : journeys) {
-      if (step == 1 && j.journeyId.equals(journeyId)) {
-        return j.channel;
-      }
-    }
-    return null;
+    EnteredJourney j = step == 1 ? journey(journeyId) : null;
+    return j == null ? null : j.channel;
   }
 
   /** Cookies and devices whose push tokens are remembered per person, the oldest going first. */
