@@ -25,7 +25,7 @@ public class JourneyRecord {
 
   public List<CartItem> viewed = new ArrayList<>();
 
-  /** Time of the latest cart change after entry, epoch ms, or 0 while the cart is the entry cart. */
+  /** Time of the latest cart change after entry, epoch ms, or 0 while the cart is unchanged. */
   public long cartChangedAt;
 
   public JourneyRecord() {}
